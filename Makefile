@@ -1,0 +1,27 @@
+# The course's commands. Versions live in requirements.txt; the repository URL in _config.yml.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-requirements
+export PYTHONPATH := $(CURDIR)
+
+.PHONY: install book test release grade-demo bench clean
+
+# A virtual environment with every pinned dependency, rebuilt when requirements.txt changes.
+$(STAMP): requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	cp requirements.txt $@
+
+install: $(STAMP)
+
+# Render the book to _build/html, executing its code (cached between builds).
+book: install
+	$(VENV)/bin/jupyter-book build . -W -n --keep-going
+
+test: install
+	$(PY) -m pytest
+
+clean:
+	rm -rf _build
