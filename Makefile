@@ -10,7 +10,6 @@ export PYTHONPATH := $(CURDIR)
 # A virtual environment with every pinned dependency, rebuilt when requirements.txt changes.
 $(STAMP): requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements.txt
 	cp requirements.txt $@
 
