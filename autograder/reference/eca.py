@@ -31,7 +31,7 @@ class ECABlock(nn.Module):
     def __init__(self, channels: int, gamma: float = 2, b: float = 1, kernel_size: int | None = None):
         super().__init__()
         k = eca_kernel_size(channels, gamma, b) if kernel_size is None else odd_kernel_size(kernel_size)
-        self.channels = channels
+        self.channels = positive_int("channels", channels)
         self.conv = nn.Conv1d(1, 1, kernel_size=k, padding=(k - 1) // 2, bias=False)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:

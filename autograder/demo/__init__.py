@@ -1,0 +1,52 @@
+"""A demo class built at run time from the instructor notebooks: what to expect before the first real batch.
+
+    ada    solved everything                          full marks
+    ben    three typical mistakes                     loses squeeze, eca_kernel_size, cbam
+    cy     wrong code behind cheating tricks          loses squeeze, eca_kernel_size, se_block
+    dee    broken: truncated, endless loop, .cuda(),  graded where possible, the rest reported
+           Colab notebook without metadata, missing
+"""
+from pathlib import Path
+
+from autograder.exercises import NOTEBOOKS
+from autograder.grade.course import ROOT, load_course
+
+from .submission import solved_notebook, strip_metadata, with_cells, write
+from .variants import BROKEN_CUDA, BROKEN_LOOP, CHEATS, WRONG
+
+
+def by_notebook(snippets: dict) -> dict:
+    from autograder.exercises import BY_ID
+
+    grouped = {}
+    for exercise_id, source in snippets.items():
+        grouped.setdefault(BY_ID[exercise_id].notebook, []).append(source)
+    return grouped
+
+
+def build_demo_class(destination: Path, root: Path = ROOT) -> Path:
+    """Write the demo class's submissions under `destination` (STUDENT/attention/NN_topic.ipynb)."""
+    course = load_course(root)
+    solved = {stem: solved_notebook(course, stem) for stem in NOTEBOOKS}
+    destination = Path(destination)
+
+    def submit(student: str, stem: str, notebook) -> None:
+        write(notebook, destination / student / "attention" / f"{stem}.ipynb")
+
+    for student, appended in (("ada", {}), ("ben", by_notebook(WRONG)), ("cy", by_notebook(CHEATS))):
+        for stem in NOTEBOOKS:
+            submit(student, stem, with_cells(solved[stem], *appended.get(stem, [])))
+    first, second, third, fourth = NOTEBOOKS[:4]
+    dee = destination / "dee" / "attention"
+    dee.mkdir(parents=True)
+    (dee / f"{first}.ipynb").write_text(nbformat_text(solved[first])[:200])  # truncated upload
+    submit("dee", second, with_cells(solved[second], BROKEN_LOOP))
+    submit("dee", third, with_cells(solved[third], BROKEN_CUDA))
+    submit("dee", fourth, strip_metadata(solved[fourth]))  # after Colab: still graded
+    return destination
+
+
+def nbformat_text(notebook) -> str:
+    import nbformat
+
+    return nbformat.writes(notebook)

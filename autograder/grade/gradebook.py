@@ -1,0 +1,44 @@
+"""Put the scores into nbgrader's gradebook, so formgrader and ``nbgrader export`` show them.
+
+The assignment, its notebooks and one auto-graded code cell per exercise (``grade_id`` =
+exercise id, points from the instructor notebooks) are created where ``nbgrader
+generate_assignment`` has not already done so; each student gets a submission whose grades
+carry the grader's scores as nbgrader's ``auto_score``.
+"""
+import os
+import sys
+import warnings
+from pathlib import Path
+
+from autograder.exercises import ASSIGNMENT, EXERCISES
+
+
+def record_scores(path: Path, max_scores: dict, records: list) -> None:
+    from nbgrader.api import Gradebook, MissingEntry
+
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    bin_dir = os.path.dirname(sys.executable)  # nbgrader runs the `alembic` of its environment
+    if bin_dir not in os.environ.get("PATH", "").split(os.pathsep):
+        os.environ["PATH"] = bin_dir + os.pathsep + os.environ.get("PATH", "")
+    with warnings.catch_warnings(), Gradebook(f"sqlite:///{Path(path).resolve()}") as gradebook:
+        warnings.simplefilter("ignore")  # SQLAlchemy's autoflush notes inside nbgrader's own add_submission
+        gradebook.update_or_create_assignment(ASSIGNMENT)
+        for exercise in EXERCISES:
+            gradebook.update_or_create_notebook(exercise.notebook, ASSIGNMENT)
+            try:
+                gradebook.find_grade_cell(exercise.id, exercise.notebook, ASSIGNMENT)
+            except MissingEntry:
+                gradebook.update_or_create_grade_cell(exercise.id, exercise.notebook, ASSIGNMENT,
+                                                      max_score=max_scores[exercise.id], cell_type="code")
+        for record in sorted(records, key=lambda r: r["student"]):
+            student = record["student"]
+            gradebook.update_or_create_student(student)
+            try:
+                gradebook.find_submission(ASSIGNMENT, student)
+            except MissingEntry:
+                gradebook.add_submission(ASSIGNMENT, student)
+            for row in record["results"]:
+                grade = gradebook.find_grade(row["exercise"], row["notebook"], ASSIGNMENT, student)
+                grade.auto_score = row["score"]
+                grade.needs_manual_grade = False
+            gradebook.db.commit()

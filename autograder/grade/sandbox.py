@@ -1,0 +1,194 @@
+"""The sandbox in which a student's code runs: bubblewrap plus resource limits and a timeout.
+
+Inside bubblewrap the process sees read-only copies of only the Python installation, the
+virtual environment, /usr and the probe library (``probe``/``cases``, never the reference,
+the judge, the solutions or the gradebook), the student's own job folder, one output folder,
+and a private tmpfs; no network, its own PID namespace. The harness then becomes an
+unprivileged user, so the process limit holds. Without a working bubblewrap the limits
+still apply and a loud warning says the file system and network are not isolated.
+"""
+import os
+import resource
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parent
+CHECKS = PACKAGE.parent / "checks"
+TRUSTED_ONLY = {"judge.py", "__init__.py"}  # the judge imports the reference: never in the sandbox
+SCRATCH_BYTES = 256 * 2**20
+MEMORY_BYTES = 4 * 2**30
+OUTPUT_BYTES = 64 * 2**20
+
+
+@dataclass(frozen=True)
+class Limits:
+    memory: int = MEMORY_BYTES
+    cpu_seconds: int = 600
+    processes: int = 64
+    file_bytes: int = OUTPUT_BYTES
+
+    def rlimits(self, device: str) -> dict:
+        limits = {"RLIMIT_CPU": self.cpu_seconds, "RLIMIT_NPROC": self.processes,
+                  "RLIMIT_FSIZE": self.file_bytes, "RLIMIT_CORE": 0, "RLIMIT_NOFILE": 256}
+        if device != "cuda":  # CUDA reserves far more address space than it uses
+            limits["RLIMIT_AS"] = self.memory
+        return limits
+
+
+def build_library(destination: Path, checks: Path = CHECKS) -> Path:
+    """The files the sandbox may read: the harness, the exercise registry, the probe side of the checks."""
+    package = destination / "autograder"
+    (package / "checks").mkdir(parents=True)
+    (package / "__init__.py").write_text("")
+    (package / "checks" / "__init__.py").write_text("")
+    shutil.copy(PACKAGE.parent / "exercises.py", package / "exercises.py")
+    for source in sorted(Path(checks).glob("*.py")):
+        if source.name not in TRUSTED_ONLY:
+            shutil.copy(source, package / "checks" / source.name)
+    shutil.copy(PACKAGE / "harness.py", destination / "harness.py")
+    prebuild_font_cache(destination / "matplotlib")
+    return destination
+
+
+def prebuild_font_cache(folder: Path) -> None:
+    """Matplotlib's font list, built once per batch instead of once per notebook (seconds each)."""
+    env = dict(os.environ, MPLCONFIGDIR=str(folder), MPLBACKEND="Agg")
+    subprocess.run([sys.executable, "-c", "import matplotlib.font_manager"], env=env,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+
+
+def host_binds() -> list:
+    """Read-only binds of the system and the Python installation, at their own paths."""
+    args = ["--ro-bind", "/usr", "/usr"]
+    for name in ("bin", "sbin", "lib", "lib32", "lib64", "libx32"):
+        path = Path("/") / name
+        if path.is_symlink():
+            args += ["--symlink", os.readlink(path), str(path)]
+        elif path.is_dir():
+            args += ["--ro-bind", str(path), str(path)]
+    for path in ("/etc/ld.so.cache", "/etc/ld.so.conf", "/etc/localtime", "/etc/fonts"):
+        args += ["--ro-bind-try", path, path]
+    prefixes = {os.path.realpath(p) for p in (sys.base_prefix, sys.prefix, sys.exec_prefix)}
+    prefixes.add(sys.prefix)
+    prefixes = sorted(p for p in prefixes if not p.startswith("/usr/"))
+    args += searchable_parents(prefixes + ["/sandbox/lib"])
+    for prefix in prefixes:
+        args += ["--ro-bind", prefix, prefix]
+    return args
+
+
+def searchable_parents(paths: list) -> list:
+    """Create the folders above each bind point as 0755 (bwrap makes them 0700: closed to the dropped uid)."""
+    parents = sorted({str(parent) for path in paths for parent in Path(path).parents if str(parent) != "/"},
+                     key=lambda p: p.count("/"))
+    return [arg for parent in parents for arg in ("--perms", "0755", "--dir", parent)]
+
+
+def gpu_binds() -> list:
+    args = []
+    for device in sorted(Path("/dev").glob("nvidia*")):
+        args += ["--dev-bind", str(device), str(device)]
+    return args + ["--ro-bind-try", "/sys", "/sys"]
+
+
+def bwrap_command(library: Path, job: Path, out: Path, device: str) -> list:
+    unshare = ["--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts", "--unshare-cgroup-try"]
+    if os.getuid() != 0:
+        unshare.append("--unshare-user")
+    return ["bwrap", *unshare, "--die-with-parent", "--new-session", *host_binds(),
+            *(gpu_binds() if device == "cuda" else []),
+            "--proc", "/proc", "--dev", "/dev", "--perms", "1777", "--size", str(SCRATCH_BYTES), "--tmpfs", "/tmp",
+            "--ro-bind", str(library), "/sandbox/lib", "--ro-bind", str(job), "/sandbox/job",
+            "--bind", str(out), "/sandbox/out", "--chdir", "/tmp",
+            sys.executable, "-I", "/sandbox/lib/harness.py"]
+
+
+def direct_command(library: Path, job: Path, out: Path) -> list:
+    return [sys.executable, "-I", str(library / "harness.py"), str(library), str(job), str(out)]
+
+
+def environment(device: str, scratch: str) -> dict:
+    env = {"PATH": "/usr/bin:/bin", "HOME": scratch, "TMPDIR": scratch, "MPLCONFIGDIR": f"{scratch}/matplotlib",
+           "MPLBACKEND": "Agg", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "PYTHONHASHSEED": "0",
+           "PYTHONDONTWRITEBYTECODE": "1", "PYTORCH_NVML_BASED_CUDA_CHECK": "1", "LANG": "C.UTF-8"}
+    if device == "cuda":
+        for name in ("CUDA_VISIBLE_DEVICES", "LD_LIBRARY_PATH"):
+            if name in os.environ:
+                env[name] = os.environ[name]
+    else:
+        env["CUDA_VISIBLE_DEVICES"] = ""  # a CPU run behaves the same on a machine with a GPU
+    return env
+
+
+_bwrap_works = None
+
+
+def bwrap_works() -> bool:
+    """Whether bubblewrap is installed and can create its namespaces here (checked once)."""
+    global _bwrap_works
+    if _bwrap_works is None:
+        _bwrap_works = False
+        if shutil.which("bwrap"):
+            with tempfile.TemporaryDirectory() as empty:
+                probe = bwrap_command(Path(empty), Path(empty), Path(empty), "cpu")[:-2] + ["-c", "pass"]
+                result = subprocess.run(probe, capture_output=True, timeout=60, check=False)
+                _bwrap_works = result.returncode == 0
+    return _bwrap_works
+
+
+def isolation_warning() -> str | None:
+    if bwrap_works():
+        return None
+    reason = "is not installed" if not shutil.which("bwrap") else "cannot create namespaces here"
+    return (f"WARNING: bubblewrap (bwrap) {reason}: student code runs WITHOUT file-system and network "
+            "isolation (only the limits on memory, CPU time, processes, output and time apply). "
+            "Install bubblewrap (apt-get install bubblewrap) before grading real submissions.")
+
+
+@dataclass
+class SandboxRun:
+    status: str  # "ok", "timeout", or how the sandbox ended
+    log: str  # the tail of the harness's own error output (student output is discarded)
+
+
+def run(library: Path, job: Path, out: Path, device: str, limits: Limits, wall_seconds: float,
+        isolate: bool) -> SandboxRun:
+    """Run the harness on one job; kill the whole sandbox at the wall-clock deadline."""
+    if isolate:
+        command, scratch, cwd = bwrap_command(library, job, out, device), "/tmp", None
+    else:
+        scratch = str(job.parent / "scratch")
+        os.makedirs(scratch, exist_ok=True)
+        command, cwd = direct_command(library, job, out), scratch
+    if os.getuid() == 0:  # the harness drops to an unprivileged uid that must be able to write here
+        os.chmod(out, 0o777)
+        if cwd:
+            os.chmod(cwd, 0o777)
+    log_path = job.parent / "sandbox.log"
+
+    def confine():
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limits.file_bytes, limits.file_bytes))
+
+    with open(log_path, "wb") as log:
+        process = subprocess.Popen(command, env=environment(device, scratch), cwd=cwd, stdin=subprocess.DEVNULL,
+                                   stdout=log, stderr=log, start_new_session=True, preexec_fn=confine)
+        try:
+            code = process.wait(timeout=wall_seconds)
+            status = "ok" if code == 0 else f"the sandbox exited with status {code}"
+        except subprocess.TimeoutExpired:
+            status = "timeout"
+        finally:
+            try:
+                os.killpg(process.pid, signal.SIGKILL)  # also anything left over in its session
+            except OSError:
+                pass
+            process.wait()
+    with open(log_path, "rb") as log:
+        log.seek(max(0, log_path.stat().st_size - 4000))
+        return SandboxRun(status, log.read().decode("utf-8", "replace"))

@@ -1,0 +1,20 @@
+"""What every step of a batch needs to know, fixed once per batch (and picklable for the workers)."""
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .sandbox import Limits
+
+
+@dataclass(frozen=True)
+class Settings:
+    results: Path  # RESULTS
+    library: Path  # the sandbox's read-only library (harness, registry, probe side of the checks)
+    scratch: Path  # a private folder for the sandboxes' job and output folders
+    device: str  # "cpu" or "cuda"
+    timeout: float  # seconds per exercise (and for running a notebook's cells)
+    isolate: bool  # bubblewrap works here
+    drop_uid: bool  # the sandbox may switch to an unprivileged uid
+    max_scores: dict  # exercise id -> points, from the instructor notebooks
+    test_sources: frozenset  # normalised sources of the released and instructor test cells
+    fingerprint: str  # what a finished student's record must match to be reused
+    limits: Limits = field(default_factory=Limits)

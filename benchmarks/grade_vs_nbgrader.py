@@ -1,0 +1,91 @@
+"""Grade one synthetic class twice, with `python -m autograder grade` and with plain `nbgrader autograde`.
+
+Prints seconds per notebook for both, their ratio (nbgrader / ours: the throughput gain), and
+the peak memory of the largest single process each used (a grading worker or a sandbox for
+ours, a kernel or nbgrader itself for nbgrader). Target on a 2-core machine, sandbox on: >= 5x.
+
+    python benchmarks/grade_vs_nbgrader.py [--students 4] [--workers N]
+"""
+import argparse
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from autograder.demo.submission import solved_notebook, with_cells, write  # noqa: E402
+from autograder.demo.variants import WRONG  # noqa: E402
+from autograder.exercises import ASSIGNMENT, BY_ID, NOTEBOOKS  # noqa: E402
+from autograder.grade.course import load_course  # noqa: E402
+from autograder.grade.sandbox import bwrap_works  # noqa: E402
+
+
+def synthetic_class(folder: Path, students: int) -> int:
+    """Every other student makes the typical mistakes; returns the number of notebooks."""
+    course = load_course(ROOT)
+    solved = {stem: solved_notebook(course, stem) for stem in NOTEBOOKS}
+    for i in range(students):
+        for stem in NOTEBOOKS:
+            mistakes = [src for eid, src in WRONG.items() if BY_ID[eid].notebook == stem] if i % 2 else []
+            write(with_cells(solved[stem], *mistakes), folder / f"student{i:02d}" / ASSIGNMENT / f"{stem}.ipynb")
+    return students * len(NOTEBOOKS)
+
+
+def timed(command: list, cwd: Path, env: dict) -> tuple:
+    """(wall seconds, peak RSS in MiB of the largest process it ran) for one command in a fresh child."""
+    probe = ("import resource, subprocess, sys, time; t = time.monotonic(); "
+             "r = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True); "
+             "print(time.monotonic() - t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, r.returncode); "
+             "sys.stderr.write(r.stderr[-2000:] if r.returncode else '')")
+    done = subprocess.run([sys.executable, "-c", probe, *command], cwd=cwd, env=env, capture_output=True, text=True)
+    wall, rss_kib, code = done.stdout.split()
+    if int(code) != 0:
+        raise SystemExit(f"{command[:4]} failed:\n{done.stderr}")
+    return float(wall), int(rss_kib) / 1024
+
+
+def nbgrader_course(base: Path, submissions: Path) -> Path:
+    """A plain nbgrader course: source/ from solutions/, submitted/ from the class."""
+    course = base / "nbgrader-course"
+    shutil.copytree(load_course(ROOT).source, course / "source" / ASSIGNMENT)
+    shutil.copytree(submissions, course / "submitted")
+    (course / "nbgrader_config.py").write_text(
+        "c = get_config()\nc.CourseDirectory.root = %r\nc.Execute.timeout = 600\n" % str(course))
+    return course
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--students", type=int, default=4)
+    parser.add_argument("--workers", type=int, default=os.cpu_count())
+    args = parser.parse_args()
+    bindir = os.path.dirname(sys.executable)
+    env = dict(os.environ, PYTHONPATH=str(ROOT), PATH=bindir + os.pathsep + os.environ.get("PATH", ""))
+    with tempfile.TemporaryDirectory(prefix="grade-bench-") as tmp:
+        base = Path(tmp)
+        notebooks = synthetic_class(base / "class", args.students)
+        ours, ours_rss = timed([sys.executable, "-m", "autograder", "grade", str(base / "class"), "--out",
+                                str(base / "results"), "--workers", str(args.workers), "--no-progress",
+                                "--gradebook", str(base / "results" / "gradebook.db")], ROOT, env)
+        course = nbgrader_course(base, base / "class")
+        subprocess.run([os.path.join(bindir, "nbgrader"), "generate_assignment", ASSIGNMENT, "--force"],
+                       cwd=course, env=env, check=True, capture_output=True)
+        theirs, theirs_rss = timed([os.path.join(bindir, "nbgrader"), "autograde", ASSIGNMENT], course, env)
+    sandbox = "bubblewrap" if bwrap_works() else "NO bubblewrap (limits only)"
+    print(f"class: {args.students} students x {len(NOTEBOOKS)} notebooks = {notebooks} notebooks; "
+          f"{os.cpu_count()} cores; our sandbox: {sandbox}; our workers: {args.workers}")
+    print(f"python -m autograder grade : {ours:7.1f} s  {ours / notebooks:6.2f} s/notebook  "
+          f"peak memory per process {ours_rss:6.0f} MiB")
+    print(f"nbgrader autograde         : {theirs:7.1f} s  {theirs / notebooks:6.2f} s/notebook  "
+          f"peak memory per process {theirs_rss:6.0f} MiB")
+    print(f"throughput ratio (nbgrader time / ours): {theirs / ours:.1f}x  (target >= 5x)")
+
+
+if __name__ == "__main__":
+    main()

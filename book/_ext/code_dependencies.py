@@ -1,0 +1,69 @@
+"""Re-run the chapters when the course code they import changes, not only their own cells.
+
+The execution cache keys a chapter on the text of its code cells, so a chapter that prints
+numbers from ``experiments/`` would keep stale outputs after that package changed. This
+extension hashes the Python sources the chapters may import; when the hash differs from the
+one stored beside the cache, it clears the cache and marks every chapter for re-reading.
+"""
+import hashlib
+import shutil
+from pathlib import Path
+
+from sphinx.application import Sphinx
+from sphinx.util import logging
+
+LOGGER = logging.getLogger(__name__)
+REPO_ROOT = Path(__file__).resolve().parents[2]
+# What the chapters may import (glob patterns); the hidden reference is never among it.
+WATCHED = ("experiments/**/*.py", "autograder/exercises.py", "book/*.py")
+STAMP = "course-code.sha256"
+
+
+def watched_files(root: Path = REPO_ROOT) -> list[Path]:
+    files = {path for pattern in WATCHED for path in root.glob(pattern) if path.is_file()}
+    return sorted(path for path in files if "__pycache__" not in path.parts)
+
+
+def code_digest(root: Path = REPO_ROOT) -> str:
+    digest = hashlib.sha256()
+    for path in watched_files(root):
+        digest.update(path.relative_to(root).as_posix().encode())
+        digest.update(b"\0")
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def cache_dir(app: Sphinx) -> Path:
+    """Where myst-nb keeps executed chapters: as configured, else beside the HTML output."""
+    if app.config.nb_execution_cache_path:
+        return Path(app.srcdir, app.config.nb_execution_cache_path)
+    return Path(app.outdir).parent / ".jupyter_cache"
+
+
+def check_code(app: Sphinx) -> None:
+    """Clear the execution cache if the watched code changed since the last build."""
+    app.course_code_digest = code_digest()
+    stamp = cache_dir(app) / STAMP
+    app.course_code_changed = not stamp.is_file() or stamp.read_text() != app.course_code_digest
+    if app.course_code_changed and cache_dir(app).exists():
+        LOGGER.info("course code changed since the last build: clearing the execution cache")
+        shutil.rmtree(cache_dir(app))
+
+
+def outdated(app: Sphinx, env, added, changed, removed) -> list[str]:
+    if not getattr(app, "course_code_changed", False):
+        return []
+    return sorted(env.found_docs - set(added) - set(changed))
+
+
+def save_stamp(app: Sphinx, exception) -> None:
+    if exception is None and app.statuscode == 0:
+        cache_dir(app).mkdir(parents=True, exist_ok=True)
+        (cache_dir(app) / STAMP).write_text(app.course_code_digest)
+
+
+def setup(app: Sphinx) -> dict:
+    app.connect("builder-inited", check_code)
+    app.connect("env-get-outdated", outdated)
+    app.connect("build-finished", save_stamp)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

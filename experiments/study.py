@@ -1,0 +1,223 @@
+"""The training study: a small CNN with no attention, SE, ECA and CBAM on cluttered digits, over seeds.
+
+For each seed, every attention choice trains on the same canvases in the same batch
+order (only the initial weights differ by module), so differences between modules
+are paired. Run it as
+
+    python -m experiments.study --seeds 3 --epochs 6 --device auto --out study-results     # about 70 s, 2 cores
+    python -m experiments.study --preset large --device cuda --out study-large
+"""
+import argparse
+import csv
+import json
+import statistics
+import time
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
+
+import torch
+from torch import nn
+from tqdm import tqdm
+
+from .attention import ATTENTIONS
+from .cluttered_digits import make_cluttered_digits, source_split
+from .small_cnn import SmallCNN
+
+
+@dataclass(frozen=True)
+class StudyConfig:
+    seeds: int = 3
+    epochs: int = 6
+    canvas: int = 32
+    train_images: int = 2400
+    test_images: int = 1000
+    batch_size: int = 64
+    learning_rate: float = 3e-3
+    attentions: tuple = ATTENTIONS
+    device: str = "cpu"
+
+
+PRESETS = {
+    "book": StudyConfig(),  # about a minute on a 2-core CPU
+    "large": StudyConfig(seeds=5, epochs=20, canvas=40, train_images=20000, test_images=5000),  # for a GPU
+}
+
+
+@dataclass
+class Run:
+    attention: str
+    seed: int
+    parameters: int
+    train_loss: list = field(default_factory=list)  # mean loss of each epoch
+    test_accuracy: list = field(default_factory=list)  # after each epoch
+    seconds: float = 0.0
+
+
+def resolve_device(device: str) -> str:
+    if device == "auto":
+        return "cuda" if torch.cuda.is_available() else "cpu"
+    if device not in ("cpu", "cuda"):
+        raise ValueError(f"device must be auto, cpu or cuda; got {device!r}")
+    if device == "cuda" and not torch.cuda.is_available():
+        raise ValueError("device 'cuda' was asked for but CUDA is not available; use --device cpu or auto")
+    return device
+
+
+def study_data(config: StudyConfig, seed: int):
+    """The seed's train and test canvases, drawn from disjoint digit images."""
+    train_sources, test_sources = source_split(seed)
+    train = make_cluttered_digits(config.train_images, canvas=config.canvas, sources=train_sources, seed=2 * seed)
+    test = make_cluttered_digits(config.test_images, canvas=config.canvas, sources=test_sources, seed=2 * seed + 1)
+    return train, test
+
+
+def accuracy(model: nn.Module, images: torch.Tensor, labels: torch.Tensor, batch: int = 500) -> float:
+    model.eval()
+    with torch.no_grad():
+        correct = sum(
+            (model(images[i : i + batch]).argmax(dim=1) == labels[i : i + batch]).sum().item()
+            for i in range(0, len(labels), batch)
+        )
+    return correct / len(labels)
+
+
+def train_one(attention: str, seed: int, train, test, config: StudyConfig, bar=None):
+    """Train one SmallCNN; returns the Run record and the trained model."""
+    device = config.device
+    torch.manual_seed(1000 * seed + ATTENTIONS.index(attention))  # each module its own initial weights
+    model = SmallCNN(attention).to(device, memory_format=torch.channels_last)
+    run = Run(attention, seed, sum(p.numel() for p in model.parameters()))
+    x_train, y_train = train.images.to(device, memory_format=torch.channels_last), train.labels.to(device)
+    x_test, y_test = test.images.to(device, memory_format=torch.channels_last), test.labels.to(device)
+    steps = config.epochs * -(-len(y_train) // config.batch_size)
+    optimizer = torch.optim.AdamW(model.parameters(), lr=config.learning_rate)
+    schedule = torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=config.learning_rate, total_steps=steps)
+    order = torch.Generator().manual_seed(seed)  # the same batch order for every module
+    start = time.perf_counter()
+    for _ in range(config.epochs):
+        model.train()
+        losses = []
+        for batch in torch.randperm(len(y_train), generator=order).split(config.batch_size):
+            batch = batch.to(device)
+            loss = nn.functional.cross_entropy(model(x_train[batch]), y_train[batch])
+            optimizer.zero_grad(set_to_none=True)
+            loss.backward()
+            optimizer.step()
+            schedule.step()
+            losses.append(loss.item())
+        run.train_loss.append(sum(losses) / len(losses))
+        run.test_accuracy.append(accuracy(model, x_test, y_test))
+        if bar is not None:
+            bar.update(1)
+            bar.set_postfix(model=attention, seed=seed, acc=f"{run.test_accuracy[-1]:.3f}")
+    run.seconds = time.perf_counter() - start
+    return run, model.cpu()
+
+
+def run_study(config: StudyConfig = StudyConfig(), progress: bool = True):
+    """Every attention choice for every seed. Returns (runs, models of seed 0, test data of seed 0)."""
+    config = replace(config, device=resolve_device(config.device))
+    runs, models, first_test = [], {}, None
+    with tqdm(total=config.seeds * len(config.attentions) * config.epochs, disable=not progress, unit="epoch") as bar:
+        for seed in range(config.seeds):
+            train, test = study_data(config, seed)
+            if seed == 0:
+                first_test = test
+            for attention in config.attentions:
+                run, model = train_one(attention, seed, train, test, config, bar)
+                runs.append(run)
+                if seed == 0:
+                    models[attention] = model
+    return runs, models, first_test
+
+
+def summarize(runs: list) -> list:
+    """One row per attention: parameters, accuracy mean and spread, paired difference from no attention."""
+    final = {(r.attention, r.seed): r.test_accuracy[-1] for r in runs}
+    params = {r.attention: r.parameters for r in runs}
+    rows = []
+    for attention in dict.fromkeys(r.attention for r in runs):
+        seeds = [r.seed for r in runs if r.attention == attention]
+        accs = [final[attention, s] for s in seeds]
+        diffs = [final[attention, s] - final["none", s] for s in seeds if ("none", s) in final]
+        rows.append(
+            {
+                "attention": attention,
+                "parameters": params[attention],
+                "added_parameters": params[attention] - params.get("none", params[attention]),
+                "seeds": len(accs),
+                "accuracy_mean": statistics.fmean(accs),
+                "accuracy_std": statistics.stdev(accs) if len(accs) > 1 else 0.0,
+                "accuracy_min": min(accs),
+                "accuracy_max": max(accs),
+                "difference_from_none_mean": statistics.fmean(diffs) if diffs else float("nan"),
+                "difference_from_none_min": min(diffs) if diffs else float("nan"),
+                "difference_from_none_max": max(diffs) if diffs else float("nan"),
+                "seconds_per_run": statistics.fmean(r.seconds for r in runs if r.attention == attention),
+            }
+        )
+    return rows
+
+
+def save(out: Path, config: StudyConfig, runs: list, rows: list, figures: dict) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    document = {"config": asdict(config), "summary": rows, "runs": [asdict(r) for r in runs]}
+    (out / "results.json").write_text(json.dumps(document, indent=2))
+    with open(out / "summary.csv", "w", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    for name, figure in figures.items():
+        figure.savefig(out / f"{name}.png", dpi=120, bbox_inches="tight")
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m experiments.study", description=__doc__.splitlines()[0])
+    parser.add_argument("--preset", choices=sorted(PRESETS), default="book", help="the starting configuration")
+    parser.add_argument("--seeds", type=int, help="number of seeds (each trains every module once)")
+    parser.add_argument("--epochs", type=int, help="training epochs per run")
+    parser.add_argument("--canvas", type=int, help="canvas side in pixels (at least 8)")
+    parser.add_argument("--train-images", type=int, help="training canvases per seed")
+    parser.add_argument("--test-images", type=int, help="test canvases per seed")
+    parser.add_argument("--device", default="auto", help="auto, cpu or cuda")
+    parser.add_argument("--out", type=Path, default=Path("study-results"), help="folder for results and figures")
+    parser.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+    args = parser.parse_args(argv)
+    overrides = {
+        name: value
+        for name, value in vars(args).items()
+        if name in StudyConfig.__dataclass_fields__ and value is not None
+    }
+    for name in ("seeds", "epochs", "train_images", "test_images"):
+        if overrides.get(name, 1) < 1:
+            parser.error(f"--{name.replace('_', '-')} must be at least 1")
+    if overrides.get("canvas", 8) < 8:
+        parser.error("--canvas must be at least 8 (a digit is 8 x 8)")
+    try:
+        config = replace(PRESETS[args.preset], **overrides)
+        config = replace(config, device=resolve_device(config.device))
+    except ValueError as error:
+        parser.error(str(error))
+    from .study_figures import all_figures  # matplotlib only when figures are made
+
+    start = time.perf_counter()
+    runs, models, test = run_study(config, progress=not args.no_progress)
+    rows = summarize(runs)
+    save(args.out, config, runs, rows, all_figures(runs, rows, models, test))
+    print(format_table(rows))
+    print(f"{len(runs)} runs in {time.perf_counter() - start:.0f} s on {config.device}; results in {args.out}/")
+
+
+def format_table(rows: list) -> str:
+    lines = [f"{'attention':>9} {'params':>7} {'added':>6} {'accuracy (mean ± sd)':>21} {'vs none (min..max)':>22}"]
+    for r in rows:
+        lines.append(
+            f"{r['attention']:>9} {r['parameters']:>7,} {r['added_parameters']:>6,} "
+            f"{100 * r['accuracy_mean']:>13.1f} ± {100 * r['accuracy_std']:.1f} "
+            f"{100 * r['difference_from_none_mean']:>+8.1f} ({100 * r['difference_from_none_min']:+.1f}..{100 * r['difference_from_none_max']:+.1f})"
+        )
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    main()

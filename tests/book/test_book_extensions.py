@@ -1,0 +1,84 @@
+"""The book's own Sphinx extensions (book/_ext), each against hand-worked expectations."""
+import importlib.util
+from types import SimpleNamespace
+
+import pytest
+from pybtex.database import Entry, Person
+
+import book_site
+
+EXT = book_site.REPO / "book" / "_ext"
+
+
+def load(name: str):
+    spec = importlib.util.spec_from_file_location(f"book_ext_{name}", EXT / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def theme_config(url="https://github.com/cnn-attention-course/cnn-attention", branch="main"):
+    return SimpleNamespace(html_theme_options={"repository_url": url, "repository_branch": branch})
+
+
+def test_colab_url_opens_the_released_notebook():
+    links = load("course_links")
+    assert links.colab_url(theme_config(), "03_eca") == (
+        "https://colab.research.google.com/github/cnn-attention-course/cnn-attention/"
+        "blob/main/notebooks/attention/03_eca.ipynb")
+
+
+def test_repo_url_links_files_and_folders():
+    links = load("course_links")
+    config = theme_config(branch="term2")
+    assert links.repo_url(config, "autograder/exercises.py") == \
+        "https://github.com/cnn-attention-course/cnn-attention/blob/term2/autograder/exercises.py"
+    assert links.repo_url(config, "autograder/") == \
+        "https://github.com/cnn-attention-course/cnn-attention/tree/term2/autograder"
+
+
+def test_a_repository_outside_github_is_refused():
+    links = load("course_links")
+    with pytest.raises(ValueError, match="GitHub"):
+        links.colab_url(theme_config(url="https://gitlab.com/a/b"), "01_squeeze")
+
+
+def entry(year, *authors):
+    return Entry("inproceedings", fields={"year": year, "title": "T"},
+                 persons={"author": [Person(a) for a in authors]})
+
+
+def test_author_year_labels():
+    labels = load("author_year_labels")
+    entries = [entry("2018", "Hu, Jie", "Shen, Li", "Sun, Gang"),
+               entry("2015", "Ioffe, Sergey", "Szegedy, Christian"),
+               entry("2017", "Hu, Jie"),
+               entry("2016", "He, Kaiming", "Zhang, Xiangyu", "Ren, Shaoqing"),
+               entry("2016", "He, Kaiming", "Zhang, Xiangyu", "Sun, Jian"),
+               entry("2019", "{Project Jupyter}")]
+    assert list(labels.AuthorYearLabels().format_labels(entries)) == [
+        "Hu et al., 2018", "Ioffe and Szegedy, 2015", "Hu, 2017",
+        "He et al., 2016a", "He et al., 2016b", "Project Jupyter, 2019"]
+
+
+def test_code_digest_follows_the_watched_code(tmp_path):
+    deps = load("code_dependencies")
+    (tmp_path / "experiments").mkdir()
+    (tmp_path / "experiments" / "cost.py").write_text("A = 1\n")
+    (tmp_path / "book").mkdir()
+    (tmp_path / "book" / "helper.py").write_text("B = 2\n")
+    (tmp_path / "book" / "notes.md").write_text("# not code\n")
+    before = deps.code_digest(tmp_path)
+    (tmp_path / "book" / "notes.md").write_text("# changed, but not code\n")
+    assert deps.code_digest(tmp_path) == before
+    (tmp_path / "experiments" / "cost.py").write_text("A = 2\n")
+    assert deps.code_digest(tmp_path) != before
+
+
+def test_thebe_loader_is_recognised():
+    offline = load("offline_assets")
+    loader = SimpleNamespace(filename=None, attributes={"body": 'const THEBE_JS_URL = "x"'})
+    script = SimpleNamespace(filename="sphinx-thebe.js", attributes={})
+    other = SimpleNamespace(filename="doctools.js", attributes={})
+    assert offline.is_thebe_loader(loader) and offline.is_thebe_loader(script)
+    assert not offline.is_thebe_loader(other)

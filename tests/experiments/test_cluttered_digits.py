@@ -1,0 +1,61 @@
+"""The cluttered-digits generator: deterministic, and each digit where its record says."""
+import numpy as np
+import pytest
+import torch
+from sklearn.datasets import load_digits
+
+from experiments.cluttered_digits import make_cluttered_digits, source_split
+
+DIGITS = load_digits()
+
+
+def test_the_same_seed_gives_the_same_images_and_another_seed_does_not():
+    a = make_cluttered_digits(20, seed=3)
+    b = make_cluttered_digits(20, seed=3)
+    c = make_cluttered_digits(20, seed=4)
+    assert torch.equal(a.images, b.images) and torch.equal(a.labels, b.labels)
+    assert torch.equal(a.positions, b.positions)
+    assert not torch.equal(a.images, c.images)
+
+
+@pytest.mark.parametrize("canvas", [8, 20, 40])
+def test_each_digit_lies_inside_the_canvas_at_its_recorded_position(canvas):
+    data = make_cluttered_digits(50, canvas=canvas, seed=1)
+    assert data.images.shape == (50, 1, canvas, canvas)
+    for image, label, (row, col), source in zip(data.images, data.labels, data.positions.tolist(), data.sources):
+        assert 0 <= row <= canvas - 8 and 0 <= col <= canvas - 8
+        digit = torch.from_numpy(DIGITS.images[source].astype(np.float32) / 16)
+        assert label.item() == DIGITS.target[source]
+        window = image[0, row : row + 8, col : col + 8]
+        # layers combine by maximum: the digit is never dimmed, and its brightest pixels are exactly 1
+        assert torch.all(window >= digit)
+        assert torch.all(window[digit == 1] == 1)
+
+
+def test_without_clutter_or_noise_the_canvas_is_the_digit_alone():
+    data = make_cluttered_digits(10, canvas=16, fragments=0, noise=0.0, seed=2)
+    for image, (row, col), source in zip(data.images, data.positions.tolist(), data.sources):
+        expected = torch.zeros(16, 16)
+        expected[row : row + 8, col : col + 8] = torch.from_numpy(DIGITS.images[source] / 16)
+        assert torch.allclose(image[0], expected)
+
+
+def test_clutter_never_touches_the_digits_box():
+    cluttered = make_cluttered_digits(30, canvas=24, fragments=8, noise=0.0, seed=5)
+    for image, (row, col), source in zip(cluttered.images, cluttered.positions.tolist(), cluttered.sources):
+        window = image[0, row : row + 8, col : col + 8]
+        assert torch.allclose(window, torch.from_numpy(DIGITS.images[source] / 16).float())
+        assert image[0].sum() > window.sum()  # some clutter was placed outside the box
+
+
+def test_train_and_test_sources_are_disjoint_and_cover_every_digit():
+    train, test = source_split(seed=0)
+    assert set(train).isdisjoint(test)
+    assert len(train) + len(test) == len(DIGITS.target)
+
+
+def test_bad_arguments_name_what_is_wrong():
+    with pytest.raises(ValueError, match="canvas"):
+        make_cluttered_digits(1, canvas=7)
+    with pytest.raises(ValueError, match="count"):
+        make_cluttered_digits(0)

@@ -1,0 +1,90 @@
+"""The study's model, training loop, summary and command line, on tiny settings."""
+import json
+
+import pytest
+import torch
+
+from experiments.gates import channel_gates, spatial_maps
+from experiments.small_cnn import SmallCNN
+from experiments.study import Run, StudyConfig, main, study_data, summarize, train_one
+
+
+@pytest.mark.parametrize("attention", ["none", "se", "eca", "cbam"])
+@pytest.mark.parametrize("canvas", [32, 20])
+def test_every_attention_choice_maps_images_to_ten_logits(attention, canvas):
+    model = SmallCNN(attention)
+    assert model(torch.randn(3, 1, canvas, canvas)).shape == (3, 10)
+
+
+def test_added_parameters_are_what_each_module_holds():
+    base = sum(p.numel() for p in SmallCNN("none").parameters())
+    added = {name: sum(p.numel() for p in SmallCNN(name).parameters()) - base for name in ("se", "eca", "cbam")}
+    # blocks of 32 and 64 channels, reduction 8: SE 2 C^2 / 8; ECA k(32) = 3, k(64) = 3; CBAM adds 2 * 7 * 7
+    assert added["se"] == 2 * 32 * 4 + 2 * 64 * 8 == 1280
+    assert added["eca"] == 3 + 3
+    assert added["cbam"] == 1280 + 2 * 98
+
+
+def test_gates_have_one_weight_per_channel_and_maps_one_per_pixel():
+    images = torch.rand(5, 1, 32, 32)
+    for name in ("se", "eca", "cbam"):
+        gates = channel_gates(SmallCNN(name), images)
+        assert gates.shape == (5, 64) and torch.all((gates > 0) & (gates < 1))
+    assert spatial_maps(SmallCNN("cbam"), images).shape == (5, 16, 16)
+    with pytest.raises(ValueError, match="no spatial map"):
+        spatial_maps(SmallCNN("se"), images)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("attention", ["none", "se", "eca", "cbam"])
+def test_one_epoch_on_a_small_set_beats_chance(attention):
+    config = StudyConfig(epochs=1, canvas=12, train_images=2000, test_images=300, batch_size=16, learning_rate=1e-2)
+    train, test = study_data(config, seed=0)
+    run, _ = train_one(attention, 0, train, test, config)
+    # chance is 0.10 with ten classes; 0.30 is over ten binomial standard deviations above it on 300 images
+    assert run.test_accuracy[-1] > 0.30
+
+
+def test_summary_pairs_each_seed_with_the_same_seed_without_attention():
+    runs = [
+        Run("none", 0, 100, test_accuracy=[0.80]),
+        Run("none", 1, 100, test_accuracy=[0.90]),
+        Run("se", 0, 110, test_accuracy=[0.85]),
+        Run("se", 1, 110, test_accuracy=[0.89]),
+    ]
+    se = summarize(runs)[1]
+    assert se["added_parameters"] == 10
+    assert se["accuracy_mean"] == pytest.approx(0.87)
+    assert se["accuracy_std"] == pytest.approx(0.02 * 2**0.5)  # sample sd of 0.85 and 0.89
+    assert se["difference_from_none_mean"] == pytest.approx(0.02)  # (+0.05 - 0.01) / 2
+    assert (se["difference_from_none_min"], se["difference_from_none_max"]) == pytest.approx((-0.01, 0.05))
+
+
+@pytest.mark.slow
+def test_command_line_writes_results_and_figures(tmp_path):
+    main(["--seeds", "1", "--epochs", "1", "--canvas", "16", "--train-images", "200", "--test-images", "100",
+          "--device", "cpu", "--out", str(tmp_path), "--no-progress"])
+    results = json.loads((tmp_path / "results.json").read_text())
+    assert [r["attention"] for r in results["summary"]] == ["none", "se", "eca", "cbam"]
+    assert len(results["runs"]) == 4 and len(results["runs"][0]["test_accuracy"]) == 1
+    for name in ("summary.csv", "learning_curves.png", "accuracy_vs_parameters.png", "cbam_spatial_maps.png",
+                 "channel_weights.png"):
+        assert (tmp_path / name).stat().st_size > 0
+
+
+@pytest.mark.parametrize("argv, message", [(["--seeds", "0"], "--seeds"), (["--canvas", "4"], "--canvas"),
+                                           (["--device", "tpu"], "device")])
+def test_command_line_refuses_bad_options_by_name(argv, message, capsys):
+    with pytest.raises(SystemExit):
+        main(argv)
+    assert message in capsys.readouterr().err
+
+
+def test_box_contrast_is_the_inside_mean_minus_the_outside_mean():
+    from experiments.gates import box_contrast
+
+    maps = torch.full((2, 32, 32), 0.25)  # already at canvas size: upsampling leaves it unchanged
+    maps[0, 4:12, 6:14] = 1.0  # image 0: exactly the digit's 8x8 box at (4, 6) is lit
+    maps[1, 0:8, 0:8] = 1.0  # image 1: a box elsewhere, 64 of the 960 outside pixels
+    contrast = box_contrast(maps, torch.tensor([[4, 6], [20, 20]]), canvas=32)
+    assert contrast.tolist() == pytest.approx([1.0 - 0.25, 0.25 - (64 * 1.0 + 896 * 0.25) / 960])

@@ -1,0 +1,135 @@
+"""A batch as an instructor runs it: zip input, resume after an interruption, determinism, gradebook, CLI."""
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import zipfile
+
+import nbformat
+import pytest
+
+from grader_class import ROOT, TIMEOUT, WRONG_SQUEEZE, grade_class, grades, solved, with_cells, write_class
+
+pytestmark = [pytest.mark.needs_course, pytest.mark.slow]
+
+
+def small_class(folder):
+    return write_class(folder, {
+        "alice": {"01_squeeze.ipynb": solved(), "03_eca.ipynb": solved("03_eca")},
+        "bob": {"01_squeeze.ipynb": with_cells(solved(), WRONG_SQUEEZE)},
+        "carol": {"01_squeeze.ipynb": solved()},
+    })
+
+
+@pytest.fixture(scope="module")
+def zipped_and_folder(tmp_path_factory):
+    """The same class graded from its folder and from a zip in nbgrader's submitted/ layout."""
+    base = tmp_path_factory.mktemp("batch")
+    folder = small_class(base / "class")
+    archive = base / "class.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        for path in sorted(folder.rglob("*.ipynb")):
+            zf.write(path, "submitted/" + str(path.relative_to(folder)))
+    return base, grade_class(archive, base / "zip-results"), grade_class(folder, base / "folder-results")
+
+
+def test_a_zip_is_graded_like_its_folder_and_scores_repeat(zipped_and_folder):
+    base, from_zip, _ = zipped_and_folder
+    assert (base / "zip-results" / "scores.csv").read_text() == (base / "folder-results" / "scores.csv").read_text()
+    assert from_zip["alice"]["squeeze"]["status"] == "passed"
+    assert from_zip["alice"]["eca_kernel_size"]["status"] == "passed"
+    assert from_zip["bob"]["squeeze"]["status"] == "failed"
+    assert from_zip["alice"]["cbam"]["status"] == "missing"
+
+
+def test_finished_students_are_not_regraded_and_changed_ones_are(zipped_and_folder):
+    base, _, _ = zipped_and_folder
+    folder, out = base / "class", base / "folder-results"
+    record = out / "students" / "carol.json"
+    marked = json.loads(record.read_text())
+    marked["results"][0]["message"] = "kept from the first run"
+    record.write_text(json.dumps(marked))
+    (out / "students" / "bob.json").unlink()  # as if the run had stopped before bob
+    nbformat.write(with_cells(solved(), WRONG_SQUEEZE), folder / "alice" / "attention" / "01_squeeze.ipynb")
+    rows = grade_class(folder, out)
+    assert rows["carol"]["squeeze"]["message"] == "kept from the first run"
+    assert rows["bob"]["squeeze"]["status"] == "failed"
+    assert rows["alice"]["squeeze"]["status"] == "failed"  # a changed submission is regraded
+    assert rows["batch"].reused == 1
+
+
+def test_an_interrupted_run_resumes_with_every_student(tmp_path):
+    folder = write_class(tmp_path / "class", {f"s{i:02d}": {"01_squeeze.ipynb": solved()} for i in range(4)})
+    out = tmp_path / "results"
+    command = [sys.executable, "-m", "autograder", "grade", str(folder), "--out", str(out), "--workers", "1",
+               "--timeout", str(TIMEOUT), "--gradebook", str(out / "gradebook.db"), "--no-progress"]
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                               start_new_session=True)
+    deadline = time.monotonic() + 120
+    while not list((out / "students").glob("*.json")) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+    done = {p.name: p.read_bytes() for p in (out / "students").glob("*.json")}
+    assert 1 <= len(done) < 4
+    finished = subprocess.run(command, env=env, capture_output=True, text=True, timeout=600)
+    assert finished.returncode == 0, finished.stderr
+    assert sorted(grades(out)) == [f"s{i:02d}" for i in range(4)]
+    assert all((out / "students" / name).read_bytes() == content for name, content in done.items())
+    assert f"({len(done)} unchanged" in finished.stdout
+
+
+def test_nbgrader_export_lists_the_scores(zipped_and_folder, tmp_path):
+    out = zipped_and_folder[0] / "zip-results"
+    export = tmp_path / "grades_export.csv"
+    env = dict(os.environ, PATH=os.path.dirname(sys.executable) + os.pathsep + os.environ["PATH"])
+    subprocess.run([os.path.join(os.path.dirname(sys.executable), "nbgrader"), "export",
+                    f"--CourseDirectory.db_url=sqlite:///{out / 'gradebook.db'}",
+                    f"--CourseDirectory.root={tmp_path}", f"--CsvExportPlugin.to={export}"],
+                   cwd=tmp_path, env=env, check=True, capture_output=True)
+    import csv
+
+    rows = {row["student_id"]: row for row in csv.DictReader(export.open())}
+    ours = grades(out)
+    assert set(rows) == {"alice", "bob", "carol"}
+    for student, row in rows.items():
+        assert row["assignment"] == "attention"
+        assert float(row["raw_score"]) == float(ours[student]["total"])
+        assert float(row["max_score"]) == float(ours[student]["max_total"])
+    assert float(rows["alice"]["raw_score"]) > float(rows["bob"]["raw_score"])
+
+
+def test_the_command_fails_clearly_when_it_cannot_run(tmp_path):
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    result = subprocess.run([sys.executable, "-m", "autograder", "grade", str(tmp_path / "nowhere"), "--out",
+                             str(tmp_path / "r")], env=env, capture_output=True, text=True)
+    assert result.returncode != 0 and "does not exist" in result.stderr
+    inside = write_class(tmp_path / "class", {"a": {"01_squeeze.ipynb": solved()}})
+    result = subprocess.run([sys.executable, "-m", "autograder", "grade", str(inside), "--out", str(inside / "r")],
+                            env=env, capture_output=True, text=True)
+    assert result.returncode != 0 and "inside SUBMISSIONS" in result.stderr
+
+
+def test_the_demo_class_shows_right_wrong_cheating_and_broken(tmp_path):
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    result = subprocess.run([sys.executable, "-m", "autograder", "grade", "--demo", "--out", str(tmp_path),
+                             "--timeout", str(TIMEOUT), "--no-progress"], env=env, capture_output=True, text=True,
+                            timeout=900)
+    assert result.returncode == 0, result.stderr
+    table = grades(tmp_path)
+    assert set(table) == {"ada", "ben", "cy", "dee"}
+    assert table["ada"]["total"] == table["ada"]["max_total"] and not table["ada"]["needs_attention"]
+    import csv
+
+    rows = {(r["student_id"], r["exercise"]): r for r in csv.DictReader((tmp_path / "scores.csv").open())}
+    for exercise in ("squeeze", "eca_kernel_size", "cbam"):
+        assert rows["ben", exercise]["status"] == "failed"
+    for exercise in ("squeeze", "eca_kernel_size", "se_block"):
+        assert rows["cy", exercise]["score"] == "0"
+    assert rows["dee", "squeeze"]["status"] == "missing"
+    assert rows["dee", "excitation"]["status"] == "timeout"
+    assert rows["dee", "channel_attention"]["status"] == "passed"  # no metadata, still graded
+    assert "submissions need attention" in result.stdout

@@ -1,0 +1,78 @@
+"""The instructor sources: format, one graded test cell per exercise, hidden tests, Colab-only imports."""
+import ast
+import re
+
+import nbformat
+import pytest
+
+from cells import NOTEBOOKS, SOURCES, exercises_of, nbgrader, read, source, graded_cells
+
+COLAB_MODULES = {"torch", "numpy", "matplotlib", "math"}
+
+
+def test_every_notebook_has_a_source_and_nothing_else():
+    assert sorted(p.stem for p in SOURCES.glob("*.ipynb")) == sorted(NOTEBOOKS)
+
+
+@pytest.mark.parametrize("stem", NOTEBOOKS)
+def test_format(stem):
+    nb = read(SOURCES / f"{stem}.ipynb")
+    nbformat.validate(nb)
+    assert nb.nbformat == 4 and nb.nbformat_minor >= 5, "nbformat 4.5+ (cell ids)"
+    assert nb.metadata.kernelspec.name == "python3"
+    ids = [c.get("id") for c in nb.cells]
+    assert all(ids) and len(set(ids)) == len(ids), "every cell has a unique id"
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            assert cell.outputs == [] and cell.execution_count is None, f"cell {cell.id} carries outputs"
+
+
+@pytest.mark.parametrize("stem", NOTEBOOKS)
+def test_one_graded_test_cell_per_exercise(stem):
+    nb = source(stem)
+    tests = graded_cells(nb)
+    assert sorted(tests) == sorted(e.id for e in exercises_of(stem))
+    for exercise in exercises_of(stem):
+        cell = tests[exercise.id]
+        meta = nbgrader(cell)
+        assert meta["locked"] and not meta["solution"] and meta["points"] > 0
+        public, hidden = cell.source.split("### BEGIN HIDDEN TESTS")
+        assert "assert " in public, "visible checks come first"
+        assert re.search(r"assert [^\n]+, (\(|f?\")", public), "every visible assert carries a message"
+        assert f'check("{exercise.id}", {exercise.name})' in hidden and "### END HIDDEN TESTS" in hidden
+
+
+@pytest.mark.parametrize("stem", NOTEBOOKS)
+def test_stubs_are_solution_cells_with_markers(stem):
+    nb = source(stem)
+    solutions = [c for c in nb.cells if nbgrader(c).get("solution")]
+    assert solutions and all("### BEGIN SOLUTION" in c.source and "### END SOLUTION" in c.source for c in solutions)
+    defined = {node.name for c in solutions for node in ast.parse(c.source).body
+               if isinstance(node, (ast.FunctionDef, ast.ClassDef))}
+    assert {e.name for e in exercises_of(stem)} <= defined
+
+
+@pytest.mark.parametrize("stem", NOTEBOOKS)
+def test_runs_with_colab_packages_only(stem):
+    nb = source(stem)
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        text = cell.source.split("### BEGIN HIDDEN TESTS")[0]
+        assert not re.search(r"^\s*[!%]", text, re.M), f"cell {cell.id}: no shell or pip commands"
+        for node in ast.walk(ast.parse(text)):
+            if isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                names = [node.module or ""]
+            else:
+                continue
+            assert {n.split(".")[0] for n in names} <= COLAB_MODULES, f"cell {cell.id} imports {names}"
+        assert "open(" not in text, f"cell {cell.id}: no data files beside the notebook"
+
+
+@pytest.mark.parametrize("stem", NOTEBOOKS)
+def test_gpu_is_used_when_present_and_never_required(stem):
+    text = "\n".join(c.source for c in source(stem).cells if c.cell_type == "code")
+    assert 'device = "cuda" if torch.cuda.is_available() else "cpu"' in text
+    assert '"cuda"' not in text.replace('device = "cuda" if torch.cuda.is_available() else "cpu"', "")

@@ -1,0 +1,1 @@
+"""Tests of the hidden reference modules (`autograder.reference`) against independent computations."""
