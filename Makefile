@@ -22,5 +22,14 @@ book: install
 test: install
 	$(PY) -m pytest
 
+# Regenerate the student release notebooks/ from solutions/ with nbgrader.
+release: install
+	PATH=$(CURDIR)/$(VENV)/bin:$$PATH $(PY) -m autograder.release
+
+# Speed and memory measurements: each prints its ratios against the course's targets.
+bench: install
+	$(PY) benchmarks/book_build.py
+	$(PY) benchmarks/notebook_runtime.py
+
 clean:
 	rm -rf _build

@@ -42,7 +42,8 @@ def colab_url(stem: str, root: Path = ROOT) -> str:
 
 def badge_cell(stem: str, root: Path = ROOT):
     text = (f"[![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)]({colab_url(stem, root)})\n\n"
-            f"*Generated from `solutions/{ASSIGNMENT}/{stem}.ipynb` by `make release`: edit the source, not this file.*")
+            f"*Generated from `solutions/{ASSIGNMENT}/{stem}.ipynb` by `make release`: "
+            "edit the source, not this file.*")
     return nbformat.v4.new_markdown_cell(text, id=BADGE_ID)
 
 

@@ -4,7 +4,7 @@ For each seed, every attention choice trains on the same canvases in the same ba
 order (only the initial weights differ by module), so differences between modules
 are paired. Run it as
 
-    python -m experiments.study --seeds 3 --epochs 6 --device auto --out study-results     # about 70 s, 2 cores
+    python -m experiments.study --seeds 3 --epochs 6 --device auto --out study-results     # about a minute, 2 cores
     python -m experiments.study --preset large --device cuda --out study-large
 """
 import argparse
@@ -29,7 +29,7 @@ class StudyConfig:
     seeds: int = 3
     epochs: int = 6
     canvas: int = 32
-    train_images: int = 2400
+    train_images: int = 2000
     test_images: int = 1000
     batch_size: int = 64
     learning_rate: float = 3e-3
@@ -114,20 +114,23 @@ def train_one(attention: str, seed: int, train, test, config: StudyConfig, bar=N
     return run, model.cpu()
 
 
-def run_study(config: StudyConfig = StudyConfig(), progress: bool = True):
-    """Every attention choice for every seed. Returns (runs, models of seed 0, test data of seed 0)."""
+def run_study(config: StudyConfig = StudyConfig(), progress: bool = True, seeds=None):
+    """Every attention choice for each seed (default: all of config.seeds).
+
+    Returns (runs, the trained models of the first seed, that seed's test data).
+    """
     config = replace(config, device=resolve_device(config.device))
+    seeds = list(range(config.seeds) if seeds is None else seeds)
     runs, models, first_test = [], {}, None
-    with tqdm(total=config.seeds * len(config.attentions) * config.epochs, disable=not progress, unit="epoch") as bar:
-        for seed in range(config.seeds):
+    with tqdm(total=len(seeds) * len(config.attentions) * config.epochs, disable=not progress, unit="epoch") as bar:
+        for seed in seeds:
             train, test = study_data(config, seed)
-            if seed == 0:
-                first_test = test
             for attention in config.attentions:
                 run, model = train_one(attention, seed, train, test, config, bar)
                 runs.append(run)
-                if seed == 0:
+                if seed == seeds[0]:
                     models[attention] = model
+                    first_test = test
     return runs, models, first_test
 
 

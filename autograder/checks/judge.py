@@ -59,7 +59,9 @@ def _close(actual: torch.Tensor, expected: torch.Tensor, dtype: str) -> bool:
     rtol, atol = TOLERANCE[dtype]
     scale = max(1.0, float(expected.abs().max())) if expected.numel() else 1.0
     actual = actual.double()
-    return actual.shape == expected.shape and bool(((actual - expected).abs() <= atol * scale + rtol * expected.abs()).all())
+    if actual.shape != expected.shape:
+        return False
+    return bool(((actual - expected).abs() <= atol * scale + rtol * expected.abs()).all())
 
 
 def _named_mistake(case: Case, x, weights, actual: torch.Tensor) -> str:
@@ -84,7 +86,10 @@ def _kernel_size(case: Case, results: dict) -> str:
     if got == expected:
         return ""
     named = [m.message for m in for_exercise(case.exercise) if _try(m.forward, case.args) == got]
-    return f"returned {got}, expected {expected}." + (f" This looks like a known mistake: {' (or: '.join(named[:2])}{')' * (len(named[:2]) - 1)}." if named else "")
+    if not named:
+        return f"returned {got}, expected {expected}."
+    alternative = f" (or: {named[1]})" if len(named) > 1 else ""
+    return f"returned {got}, expected {expected}. This looks like a known mistake: {named[0]}{alternative}."
 
 
 def _try(fn, args):

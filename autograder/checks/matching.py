@@ -55,7 +55,8 @@ def _hints(named: list, shapes: dict) -> list:
         for name, shape in matrices:
             core = _core(shape)
             if c in core and core not in ((h, c), (c, h)):
-                hints.append(f"{name} has shape {shape}: the hidden width should be max(1, channels // reduction) = {h}")
+                hints.append(f"{name} has shape {shape}: the hidden width should be "
+                             f"max(1, channels // reduction) = {h}")
     return hints
 
 
@@ -95,7 +96,8 @@ def match(module: nn.Module, exercise: str, shapes: dict, order: list) -> dict:
     expected = _expected(exercise, shapes)
     batchnorms = [name for name, m in module.named_modules() if isinstance(m, nn.modules.batchnorm._BatchNorm)]
     if batchnorms:
-        raise MatchError(f"found BatchNorm ({', '.join(batchnorms)}): the course's module has none; expected {expected}.")
+        raise MatchError(f"found BatchNorm ({', '.join(batchnorms)}): the course's module has none; "
+                         f"expected {expected}.")
     if len(named) != len(shapes):
         found = ", ".join(f"{name} {tuple(p.shape)}" for name, p in named) or "no parameters"
         hints = _hints(named, shapes)

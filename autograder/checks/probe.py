@@ -67,6 +67,8 @@ def probe(obj, case: Case) -> dict:
     if device.type != "cpu":
         what += (" (tensors made inside forward must use the input's device: device=x.device or "
                  "torch.*_like(x); otherwise the code breaks on a GPU)")
+    elif dtype != torch.float32:
+        what += " (tensors made inside forward must use the input's dtype: dtype=x.dtype or torch.*_like(x))"
     y = _call(what, fn, x)
     if not isinstance(y, torch.Tensor):
         raise ProbeError(f"expected a tensor back, got {type(y).__name__}")

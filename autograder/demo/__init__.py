@@ -1,9 +1,11 @@
 """A demo class built at run time from the instructor notebooks: what to expect before the first real batch.
 
     ada    solved everything                          full marks
-    ben    three typical mistakes                     loses squeeze, eca_kernel_size, cbam
-    cy     wrong code behind cheating tricks          loses squeeze, eca_kernel_size, se_block
-    dee    broken: truncated, endless loop, .cuda(),  graded where possible, the rest reported
+    ben    three typical mistakes                     loses squeeze, eca_kernel_size (and eca_block,
+                                                      which uses it), cbam
+    cy     wrong code behind cheating tricks          loses squeeze, eca_kernel_size (and eca_block), se_block
+    dee    broken: truncated, endless loop (in the    graded where possible, the rest reported
+           excitation, so also in SEBlock), .cuda(),
            Colab notebook without metadata, missing
 """
 from pathlib import Path

@@ -11,7 +11,9 @@ import os
 import shutil
 import sys
 import tempfile
+import threading
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import ExitStack
 from dataclasses import dataclass
 from multiprocessing import get_context
@@ -22,7 +24,7 @@ from autograder.exercises import EXERCISES
 from . import sandbox
 from .course import ROOT, load_course
 from .discover import find_submissions
-from .gradebook import record_scores
+from .gradebook import create_gradebook, record_scores
 from .points import max_scores, test_sources
 from .records import load_record, save_record
 from .scoring import ExerciseResult
@@ -101,23 +103,44 @@ def failed_record(submission, settings, error: BaseException) -> dict:
     return {"student": submission.student, "fingerprint": "", "results": results, "notes": [why], "attention": why}
 
 
-def run_students(pending: list, settings: Settings, workers: int, progress: bool) -> list:
+def grade_safely(submission, settings: Settings) -> dict:
+    try:
+        return grade_student(submission, settings)
+    except Exception as error:
+        record = failed_record(submission, settings, error)
+        save_record(settings.results, record)
+        return record
+
+
+def run_students(pending: list, settings: Settings, workers: int, progress: bool, meanwhile=None) -> list:
+    """Grade in `workers` forked processes; `meanwhile()` runs in a thread once they have started."""
     from tqdm import tqdm
 
+    import autograder.checks.judge  # noqa: F401  (loaded once here; forked workers inherit it)
+
     records = []
-    bar = tqdm(total=len(pending), desc="grading", unit="student", file=sys.stderr, disable=not progress,
-               dynamic_ncols=True)
-    with bar, ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
+    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("fork")) as pool:
+        # the workers are forked at the first submit, before any thread of ours (tqdm's, the gradebook's) starts
         futures = {pool.submit(grade_student, submission, settings): submission for submission in pending}
+        bar = tqdm(total=len(pending), desc="grading", unit="student", file=sys.stderr, disable=not progress,
+                   dynamic_ncols=True)
+        side = threading.Thread(target=meanwhile, daemon=True) if meanwhile else None
+        if side:  # started after the workers were forked, so none inherits its half-done state
+            side.start()
         for future in as_completed(futures):
             submission = futures[future]
             try:
                 records.append(future.result())
+            except BrokenProcessPool:  # a worker died (killed from outside): grade here instead
+                records.append(grade_safely(submission, settings))
             except Exception as error:
                 record = failed_record(submission, settings, error)
                 save_record(settings.results, record)
                 records.append(record)
             bar.update()
+        bar.close()
+        if side:
+            side.join()
     return records
 
 
@@ -165,7 +188,9 @@ def grade(submissions: Path, out: Path, *, workers: int | None = None, device: s
                                                   submission_fingerprint(submission.notebooks, settings))
             (records.append(done) if done else pending.append(submission))
         reused = len(records)
-        records += run_students(pending, settings, min(workers, max(1, len(pending))), progress) if pending else []
+        if pending:
+            records += run_students(pending, settings, min(workers, len(pending)), progress,
+                                    meanwhile=lambda: create_gradebook(course.gradebook, points))
     records.sort(key=lambda r: r["student"])
     write_tables(out, records)
     record_scores(course.gradebook, points, records)

@@ -197,6 +197,15 @@ def silence_output() -> None:
     os.dup2(null_in, 0)
 
 
+def preload() -> None:
+    """Import what the notebooks import once here, not once per notebook process."""
+    for name in ("numpy", "matplotlib.pyplot", "torch.nn.functional"):
+        try:
+            __import__(name)
+        except Exception:  # a missing optional package is the notebook's problem, reported there
+            pass
+
+
 def main() -> None:
     global LIB, JOB, OUT
     if len(sys.argv) == 4:  # without bubblewrap the folders are passed as arguments
@@ -221,12 +230,19 @@ def main() -> None:
     fonts = os.path.join(LIB, "matplotlib")
     if os.path.isdir(fonts) and os.environ.get("MPLCONFIGDIR"):
         shutil.copytree(fonts, os.environ["MPLCONFIGDIR"], dirs_exist_ok=True)
+    preload()
     if not os.access(workdir, os.W_OK):
         os.chdir(os.environ.get("TMPDIR", "/tmp"))
     set_limits(job["limits"])
     silence_output()
     timeout = float(job["timeout"])
     for notebook in job["notebooks"]:
+        for name in [e["id"] + ".pt" for e in notebook["exercises"]] + [notebook["stem"] + ".json"]:
+            path = os.path.join(OUT, name)  # anything there was left by an earlier notebook's code
+            if os.path.isdir(path) and not os.path.islink(path):
+                shutil.rmtree(path, ignore_errors=True)
+            elif os.path.lexists(path):
+                os.unlink(path)
         per_exercise = CELL_BUDGETS + 1 if job["fresh_per_exercise"] else 1
         budget = timeout * (len(notebook["exercises"]) * per_exercise + CELL_BUDGETS) + 5
         status = isolated(lambda: grade_notebook(notebook, plans, timeout, job["fresh_per_exercise"]), budget)

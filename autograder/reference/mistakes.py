@@ -2,8 +2,12 @@
 
 Each mistake computes, from the canonical float64 weights of ``autograder.checks.cases``
 (W1 (hidden, C), W2 (C, hidden), eca_kernel (k,), spatial_kernel (2, k, k)), what a
-student who made it would return. The judge reports the first mistake whose output
-(and gradients, for mistakes that only change gradients) matches the student's.
+student who made it would return. The judge reports the first mistake whose output matches the student's.
+
+Mistakes that change the parameters' shapes (biases, BatchNorm, a wrong hidden width, two
+MLPs where one is shared, a wrong kernel size) are named earlier, by the parameter matching
+of ``autograder.checks.matching``; a detached gate, which changes only gradients, by the
+judge when a weight receives no gradient.
 """
 import math
 from typing import Callable, NamedTuple
@@ -46,118 +50,164 @@ def _spatial(x, w, maps=("max", "mean"), gate=torch.sigmoid, dims=(1,)):
     pooled = {"max": x.amax(dims, keepdim=True), "mean": x.mean(dims, keepdim=True),
               "sum": x.sum(dims, keepdim=True)}
     stacked = torch.cat([pooled[m].expand(x.shape[0], 1, *x.shape[2:]) for m in maps], dim=1)  # (N, 2, H, W)
-    k = w["spatial_kernel"]
-    return x * gate(F.conv2d(stacked, k[None], padding=k.shape[-1] // 2))
+    return x * gate(_spatial_logits(w, stacked))
 
 
 def _batch_mean(z):
     return z.mean(0, keepdim=True).expand_as(z)
 
 
+def _spatial_logits(w, maps):  # maps (N, 2, H, W) -> (N, 1, H, W), before the sigmoid
+    k = w["spatial_kernel"]
+    return F.conv2d(maps, k[None], padding=k.shape[-1] // 2)
+
+
+def _max_mean(x):
+    return torch.cat((x.amax(1, keepdim=True), x.mean(1, keepdim=True)), 1)  # (N, 2, H, W)
+
+
+def _eca(x, w, pool=lambda x: x.mean((2, 3)), gate=torch.sigmoid, flip=False, flat=False):
+    z = pool(x)  # (N, C)
+    k = w["eca_kernel"].flip(0) if flip else w["eca_kernel"]
+    g = _eca_gate(z.reshape(1, -1), k, gate).reshape(z.shape) if flat else _eca_gate(z, k, gate)
+    return _rescale(x, g)
+
+
 def _eca_k(c, gamma=2, b=1, log=math.log2, trunc=int, odd=lambda t: t if t % 2 else t + 1, absolute=abs):
     return odd(trunc(absolute((log(c) + b) / gamma)))
 
 
-DETACHED = "the gate is detached from autograd (.detach(), torch.no_grad(), .item() or .numpy()): gradients must flow through it"
+IDENTITY = lambda t: t  # noqa: E731 (a gate that forgot its sigmoid)
+DETACHED = ("the gate is detached from autograd (.detach(), torch.no_grad(), .item() or .numpy()): "
+            "gradients must flow through it")
 NO_SIGMOID = "the sigmoid is missing: the gate should lie in (0, 1)"
 ADDED = "the gate is added to x; the block multiplies x by it"
 SOFTMAX = "softmax across channels couples them; each channel gets its own sigmoid"
+BLOCKS = ("se_block", "eca_block", "channel_attention", "spatial_attention", "cbam")
 
-MISTAKES = (
-    # squeeze
-    Mistake(("squeeze",), "max pooling: the squeeze is the mean over H and W", lambda x, w: x.amax((2, 3), keepdim=True)),
-    Mistake(("squeeze",), "summed over H and W without dividing by H * W", lambda x, w: x.sum((2, 3), keepdim=True)),
+
+def _softmax(t):
+    return torch.softmax(t, dim=1)
+
+
+def _amax(x):
+    return x.amax((2, 3))
+
+
+SQUEEZE = (
+    Mistake(("squeeze",), "max pooling: the squeeze is the mean over H and W",
+            lambda x, w: x.amax((2, 3), keepdim=True)),
+    Mistake(("squeeze",), "summed over H and W without dividing by H * W",
+            lambda x, w: x.sum((2, 3), keepdim=True)),
     Mistake(("squeeze",), "averaged over the batch too: squeeze each sample on its own (dims 2 and 3 only)",
             lambda x, w: x.mean((0, 2, 3), keepdim=True).expand(x.shape[0], -1, 1, 1)),
     Mistake(("squeeze",), "divided by the wrong count: the mean divides by H * W",
             lambda x, w: x.sum((2, 3), keepdim=True) / x.shape[2]),
     Mistake(("squeeze",), "divided by the wrong count: the mean divides by H * W",
             lambda x, w: x.sum((2, 3), keepdim=True) / x.shape[3]),
-    # excitation
+)
+
+EXCITATION = (
     Mistake(("excitation",), NO_SIGMOID, lambda z, w: _mlp(z, w)),
-    Mistake(("excitation",), "no ReLU between the two weight matrices", lambda z, w: torch.sigmoid(_mlp(z, w, lambda h: h))),
+    Mistake(("excitation",), "no ReLU between the two weight matrices",
+            lambda z, w: torch.sigmoid(_mlp(z, w, IDENTITY))),
     Mistake(("excitation",), "ReLU and sigmoid swapped: ReLU after W1, sigmoid after W2",
             lambda z, w: F.relu(_mlp(z, w, torch.sigmoid))),
-    Mistake(("excitation",), SOFTMAX, lambda z, w: torch.softmax(_mlp(z, w), dim=1)),
-    Mistake(("excitation",), "tanh instead of the sigmoid: the gate should lie in (0, 1)", lambda z, w: torch.tanh(_mlp(z, w))),
+    Mistake(("excitation",), SOFTMAX, lambda z, w: _softmax(_mlp(z, w))),
+    Mistake(("excitation",), "tanh instead of the sigmoid: the gate should lie in (0, 1)",
+            lambda z, w: torch.tanh(_mlp(z, w))),
     Mistake(("excitation",), "samples mixed: the batch was averaged; each row of z gets its own weights",
             lambda z, w: torch.sigmoid(_mlp(_batch_mean(z), w))),
-    # SE block
-    Mistake(("se_block",), NO_SIGMOID, lambda x, w: _se(x, w, gate=lambda t: t)),
-    Mistake(("se_block",), "max pooling in the squeeze: SE averages over H and W", lambda x, w: _se(x, w, pool=lambda x: x.amax((2, 3)))),
-    Mistake(("se_block",), "no ReLU between the two weight matrices", lambda x, w: _se(x, w, hidden=lambda h: h)),
+)
+
+SE_BLOCK = (
+    Mistake(("se_block",), NO_SIGMOID, lambda x, w: _se(x, w, gate=IDENTITY)),
+    Mistake(("se_block",), "max pooling in the squeeze: SE averages over H and W", lambda x, w: _se(x, w, pool=_amax)),
+    Mistake(("se_block",), "no ReLU between the two weight matrices", lambda x, w: _se(x, w, hidden=IDENTITY)),
     Mistake(("se_block",), ADDED, lambda x, w: _se(x, w, combine=lambda x, g: x + g[:, :, None, None])),
-    Mistake(("se_block",), SOFTMAX, lambda x, w: _se(x, w, gate=lambda t: torch.softmax(t, dim=1))),
+    Mistake(("se_block",), SOFTMAX, lambda x, w: _se(x, w, gate=_softmax)),
     Mistake(("se_block",), "samples mixed: the squeeze was averaged over the batch too",
             lambda x, w: _se(x, w, pool=lambda x: _batch_mean(x.mean((2, 3))))),
-    Mistake(("se_block", "eca_block", "channel_attention", "spatial_attention", "cbam"), "returned x unchanged: multiply x by the gate",
-            lambda x, w: x),
-    # ECA kernel size
-    Mistake(("eca_kernel_size",), "no rounding to odd: an even t becomes t + 1", lambda *a: _eca_k(*a, odd=lambda t: t)),
+    Mistake(BLOCKS, "returned x unchanged: multiply x by the gate", lambda x, w: x),
+)
+
+KERNEL_SIZE = (
+    Mistake(("eca_kernel_size",), "no rounding to odd: an even t becomes t + 1",
+            lambda *a: _eca_k(*a, odd=IDENTITY)),
     Mistake(("eca_kernel_size",), "even t rounded down: an even t becomes t + 1, not t - 1",
             lambda *a: _eca_k(*a, odd=lambda t: t if t % 2 else t - 1)),
     Mistake(("eca_kernel_size",), "clamped to at least 3: the course's rule has no lower clamp (4 channels -> 1)",
             lambda *a: max(3, _eca_k(*a))),
     Mistake(("eca_kernel_size",), "natural log: the rule uses log2", lambda *a: _eca_k(*a, log=math.log)),
-    Mistake(("eca_kernel_size",), "b ignored: t = |(log2(C) + b) / gamma|", lambda c, gamma=2, b=1: _eca_k(c, gamma, 0)),
+    Mistake(("eca_kernel_size",), "b ignored: t = |(log2(C) + b) / gamma|",
+            lambda c, gamma=2, b=1: _eca_k(c, gamma, 0)),
     Mistake(("eca_kernel_size",), "rounded instead of truncated with int()", lambda *a: _eca_k(*a, trunc=round)),
     Mistake(("eca_kernel_size",), "rounded up instead of truncated with int()", lambda *a: _eca_k(*a, trunc=math.ceil)),
-    Mistake(("eca_kernel_size",), "the absolute value is missing", lambda *a: _eca_k(*a, absolute=lambda v: v)),
-    # ECA block
-    Mistake(("eca_block",), NO_SIGMOID, lambda x, w: _rescale(x, _eca_gate(x.mean((2, 3)), w["eca_kernel"], gate=lambda t: t))),
+    Mistake(("eca_kernel_size",), "the absolute value is missing", lambda *a: _eca_k(*a, absolute=IDENTITY)),
+)
+
+ECA_BLOCK = (
+    Mistake(("eca_block",), NO_SIGMOID, lambda x, w: _eca(x, w, gate=IDENTITY)),
     Mistake(("eca_block",), "max pooling: ECA squeezes with the mean over H and W",
-            lambda x, w: _rescale(x, _eca_gate(x.amax((2, 3)), w["eca_kernel"]))),
-    Mistake(("eca_block",), "the convolution ran across the flattened batch, so neighbouring samples leak into each "
-            "other: convolve each sample's descriptor as its own (1, C) sequence",
-            lambda x, w: _rescale(x, _eca_gate(x.mean((2, 3)).reshape(1, -1), w["eca_kernel"]).reshape(x.shape[:2]))),
+            lambda x, w: _eca(x, w, pool=_amax)),
+    Mistake(("eca_block",), "the convolution ran across the flattened batch, so neighbouring samples leak into "
+            "each other: convolve each sample's descriptor as its own (1, C) sequence",
+            lambda x, w: _eca(x, w, flat=True)),
     Mistake(("eca_block",), "the kernel is flipped: use F.conv1d / nn.Conv1d as they are (cross-correlation)",
-            lambda x, w: _rescale(x, _eca_gate(x.mean((2, 3)), w["eca_kernel"].flip(0)))),
+            lambda x, w: _eca(x, w, flip=True)),
     Mistake(("eca_block",), ADDED, lambda x, w: x + _eca_gate(x.mean((2, 3)), w["eca_kernel"])[:, :, None, None]),
-    Mistake(("eca_block",), SOFTMAX, lambda x, w: _rescale(x, _eca_gate(x.mean((2, 3)), w["eca_kernel"],
-                                                                         gate=lambda t: torch.softmax(t, 1)))),
-    # channel attention (and CBAM's channel stage)
+    Mistake(("eca_block",), SOFTMAX, lambda x, w: _eca(x, w, gate=_softmax)),
+)
+
+CHANNEL = (
     Mistake(("channel_attention",), "only the average-pooled descriptor: add the MLP of the max-pooled one",
             lambda x, w: _channel(x, w, paths=("avg",))),
     Mistake(("channel_attention",), "only the max-pooled descriptor: add the MLP of the average-pooled one",
             lambda x, w: _channel(x, w, paths=("max",))),
     Mistake(("channel_attention",), "a sigmoid on each path before adding: add the two MLP outputs, then one sigmoid",
             lambda x, w: _channel(x, w, merge=lambda l: torch.sigmoid(l[0]) + torch.sigmoid(l[1]))),
-    Mistake(("channel_attention",), "the two paths were averaged: add them", lambda x, w: _channel(x, w, merge=lambda l: torch.sigmoid((l[0] + l[1]) / 2))),
+    Mistake(("channel_attention",), "the two paths were averaged: add them",
+            lambda x, w: _channel(x, w, merge=lambda l: torch.sigmoid((l[0] + l[1]) / 2))),
     Mistake(("channel_attention",), "the descriptors were added before the MLP: run the MLP on each, then add",
             lambda x, w: _rescale(x, torch.sigmoid(_mlp(x.mean((2, 3)) + x.amax((2, 3)), w)))),
-    Mistake(("channel_attention",), NO_SIGMOID, lambda x, w: _channel(x, w, gate=lambda t: t)),
+    Mistake(("channel_attention",), NO_SIGMOID, lambda x, w: _channel(x, w, gate=IDENTITY)),
     Mistake(("channel_attention",), "samples mixed: the pooling ran over the batch too",
-            lambda x, w: _rescale(x, torch.sigmoid(_mlp(_batch_mean(x.mean((2, 3))), w) + _mlp(x.amax((0, 2, 3)).expand(x.shape[:2]), w)))),
-    # spatial attention
-    Mistake(("spatial_attention", "cbam"), "the maps are concatenated in the wrong order: the max map is input channel 0, the mean map channel 1",
-            lambda x, w: _spatial(x, w, maps=("mean", "max")) if "W1" not in w else _spatial(_channel(x, w), w, maps=("mean", "max"))),
+            lambda x, w: _rescale(x, torch.sigmoid(_mlp(_batch_mean(x.mean((2, 3))), w)
+                                                   + _mlp(x.amax((0, 2, 3)).expand(x.shape[:2]), w)))),
+)
+
+SPATIAL = (
+    Mistake(("spatial_attention", "cbam"), "the maps are concatenated in the wrong order: the max map is input "
+            "channel 0, the mean map channel 1",
+            lambda x, w: _spatial(_channel(x, w) if "W1" in w else x, w, maps=("mean", "max"))),
     Mistake(("spatial_attention",), "both input maps are the mean: channel 0 is the max over channels",
             lambda x, w: _spatial(x, w, maps=("mean", "mean"))),
     Mistake(("spatial_attention",), "both input maps are the max: channel 1 is the mean over channels",
             lambda x, w: _spatial(x, w, maps=("max", "max"))),
     Mistake(("spatial_attention",), "the second map is a sum over channels: use the mean",
             lambda x, w: _spatial(x, w, maps=("max", "sum"))),
-    Mistake(("spatial_attention",), NO_SIGMOID, lambda x, w: _spatial(x, w, gate=lambda t: t)),
+    Mistake(("spatial_attention",), NO_SIGMOID, lambda x, w: _spatial(x, w, gate=IDENTITY)),
     Mistake(("spatial_attention",), "samples mixed: the max and mean ran over the batch too (use dim=1 only)",
             lambda x, w: _spatial(x, w, dims=(0, 1))),
-    Mistake(("spatial_attention",), ADDED, lambda x, w: x + torch.sigmoid(F.conv2d(torch.cat(
-        (x.amax(1, keepdim=True), x.mean(1, keepdim=True)), 1), w["spatial_kernel"][None],
-        padding=w["spatial_kernel"].shape[-1] // 2))),
-    # CBAM
-    Mistake(("cbam",), "the stages are in the wrong order: the channel stage comes first, the spatial stage runs on its output",
-            lambda x, w: _channel(_spatial(x, w), w)),
+    Mistake(("spatial_attention",), ADDED, lambda x, w: x + torch.sigmoid(_spatial_logits(w, _max_mean(x)))),
+)
+
+CBAM = (
+    Mistake(("cbam",), "the stages are in the wrong order: the channel stage comes first, the spatial stage "
+            "runs on its output", lambda x, w: _channel(_spatial(x, w), w)),
     Mistake(("cbam",), "the stages ran in parallel on x: the spatial stage must see the channel stage's output",
-            lambda x, w: _channel(x, w) * torch.sigmoid(F.conv2d(torch.cat((x.amax(1, keepdim=True), x.mean(1, keepdim=True)), 1),
-                                                                 w["spatial_kernel"][None], padding=w["spatial_kernel"].shape[-1] // 2))),
+            lambda x, w: _channel(x, w) * torch.sigmoid(_spatial_logits(w, _max_mean(x)))),
     Mistake(("cbam",), "only the channel stage: apply the spatial stage to its output", lambda x, w: _channel(x, w)),
     Mistake(("cbam",), "only the spatial stage: apply the channel stage first", lambda x, w: _spatial(x, w)),
-    Mistake(("cbam",), "a residual was added: CBAM returns the rescaled features only", lambda x, w: x + _spatial(_channel(x, w), w)),
+    Mistake(("cbam",), "a residual was added: CBAM returns the rescaled features only",
+            lambda x, w: x + _spatial(_channel(x, w), w)),
     Mistake(("cbam",), "the channel stage uses only the average-pooled descriptor",
             lambda x, w: _spatial(_channel(x, w, paths=("avg",)), w)),
 )
+
+MISTAKES = SQUEEZE + EXCITATION + SE_BLOCK + KERNEL_SIZE + ECA_BLOCK + CHANNEL + SPATIAL + CBAM
 
 
 def for_exercise(exercise_id: str) -> list:
     """The mistakes that apply to one exercise, in the order they are tried."""
     return [m for m in MISTAKES if exercise_id in m.exercises]
-

@@ -133,3 +133,17 @@ def test_the_demo_class_shows_right_wrong_cheating_and_broken(tmp_path):
     assert rows["dee", "excitation"]["status"] == "timeout"
     assert rows["dee", "channel_attention"]["status"] == "passed"  # no metadata, still graded
     assert "submissions need attention" in result.stdout
+
+
+def test_without_bubblewrap_a_loud_warning_and_the_limits_still_grade(tmp_path, monkeypatch, capsys):
+    from autograder.grade import sandbox
+
+    monkeypatch.setattr(sandbox, "_bwrap_works", False)
+    folder = write_class(tmp_path / "class", {
+        "right": {"01_squeeze.ipynb": solved()},
+        "wrong": {"01_squeeze.ipynb": with_cells(solved(), WRONG_SQUEEZE, "import torch\ntorch.allclose = lambda *a, **k: True\n")},
+        "endless": {"01_squeeze.ipynb": with_cells(solved(), "def squeeze(x):\n    while True:\n        pass\n")},
+    })
+    rows = grade_class(folder, tmp_path / "results")
+    assert "WARNING" in capsys.readouterr().err and "WITHOUT" in rows["batch"].warning
+    assert [rows[s]["squeeze"]["status"] for s in ("right", "wrong", "endless")] == ["passed", "failed", "timeout"]

@@ -143,3 +143,28 @@ def test_no_hidden_tests_or_solutions_reach_the_feedback(graded):
 def test_the_batch_records_every_student(graded):
     rows, out, _, _ = graded
     assert len(rows["batch"].records) == len(CHEATS) + 5
+
+
+def test_results_planted_by_an_earlier_notebook_are_not_taken(tmp_path):
+    """Notebook 01 writes perfect results for cbam (as if it had them), notebook 05 then quits early."""
+    import base64
+    import io
+
+    import torch
+
+    from autograder import reference
+    from autograder.checks import cases, probe
+
+    perfect = {"defined": True, "cells": [],
+               "cases": [{"ok": True, "results": probe(reference.CBAM, case)} for case in cases("cbam")
+                         if case.device != "cuda"]}
+    buffer = io.BytesIO()
+    torch.save(perfect, buffer)
+    plant = ("import base64\n"
+             f"open('/sandbox/out/cbam.pt', 'wb').write(base64.b64decode({base64.b64encode(buffer.getvalue()).decode()!r}))\n")
+    folder = write_class(tmp_path / "class", {"planter": {
+        "01_squeeze.ipynb": with_cells(solved(), plant),
+        "05_spatial_attention.ipynb": with_cells(solved("05_spatial_attention"), "import os\nos._exit(0)\n")}})
+    rows = grade_class(folder, tmp_path / "results")
+    assert rows["planter"]["squeeze"]["status"] == "passed"
+    assert float(rows["planter"]["cbam"]["score"]) == 0.0 and rows["planter"]["cbam"]["status"] == "error"

@@ -79,6 +79,7 @@ STATE_DICT_SHAPES = [
 ]
 
 
-@pytest.mark.parametrize("make, expected", STATE_DICT_SHAPES)
+@pytest.mark.parametrize("make, expected", STATE_DICT_SHAPES,
+                         ids=["Excitation", "SEBlock", "ECABlock", "ChannelAttention", "SpatialAttention", "CBAM"])
 def test_documented_parameter_names(make, expected):
     assert {name: tuple(v.shape) for name, v in make().state_dict().items()} == expected

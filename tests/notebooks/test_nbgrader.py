@@ -1,0 +1,112 @@
+"""End to end through real nbgrader and real Jupyter kernels.
+
+- `nbgrader validate` passes every source; `validate --invert` shows every released stub fails
+  every one of its test cells;
+- an instructor's `nbgrader autograde`, in a temporary course directory, gives a correct submission
+  full marks and an untouched release zero, with the hidden tests importing autograder.checks
+  through nbgrader_config.py (PYTHONPATH is removed from the environment on purpose).
+
+The three runs start kernels; they run concurrently to keep the suite short.
+"""
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from autograder.exercises import ASSIGNMENT, NOTEBOOKS
+from cells import RELEASES, ROOT, SOURCES, graded_cells, nbgrader, read
+
+pytestmark = pytest.mark.slow
+NBGRADER = [sys.executable, "-m", "nbgrader"]
+
+
+def _env():
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    env["PATH"] = os.pathsep.join((str(Path(sys.executable).parent), env.get("PATH", "")))  # nbgrader runs alembic
+    env["MPLBACKEND"] = "Agg"
+    return env
+
+
+def _solved(released, source):
+    """The released notebook with each solution cell filled in from the source (markers dropped)."""
+    solutions = {c.id: c.source for c in source.cells}
+    for cell in released.cells:
+        if nbgrader(cell).get("solution"):
+            cell.source = "\n".join(line for line in solutions[cell.id].splitlines() if "### " not in line)
+    return released
+
+
+def _course(root: Path) -> str:
+    """A shell script that releases, collects two submissions and autogrades them in root."""
+    (root / "source").mkdir()
+    shutil.copytree(SOURCES, root / "source" / ASSIGNMENT)
+    for student in ("correct", "untouched"):
+        (root / "submitted" / student / ASSIGNMENT).mkdir(parents=True)
+    options = f"--CourseDirectory.root={root} --CourseDirectory.source_directory=source " \
+              f"--CourseDirectory.release_directory=release"
+    nb = " ".join(NBGRADER)
+    return (f"set -e; {nb} generate_assignment {ASSIGNMENT} {options} && "
+            f"PYTHONPATH={ROOT} {sys.executable} {__file__} submit {root} && "  # only this helper step
+            f"{nb} autograde {ASSIGNMENT} {options} --force")
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory):
+    """(returncode, output) of: validate the sources, validate --invert the release, autograde a course."""
+    course = tmp_path_factory.mktemp("course")
+    commands = {
+        "validate": NBGRADER + ["validate"] + [str(SOURCES / f"{s}.ipynb") for s in NOTEBOOKS],
+        "invert": NBGRADER + ["validate", "--invert"] + [str(RELEASES / f"{s}.ipynb") for s in NOTEBOOKS],
+        "autograde": ["bash", "-c", _course(course)],
+    }
+    started = {name: subprocess.Popen(cmd, cwd=ROOT, env=_env(), stdout=subprocess.PIPE,
+                                      stderr=subprocess.STDOUT, text=True) for name, cmd in commands.items()}
+    done = {name: (p.wait(timeout=900), p.stdout.read()) for name, p in started.items()}
+    done["course"] = course
+    return done
+
+
+def test_validate_passes_every_source(runs):
+    code, output = runs["validate"]
+    assert code == 0 and output.count("Success! Your notebook passes all the tests.") == len(NOTEBOOKS), output
+
+
+def test_every_released_stub_fails_every_test_cell(runs):
+    code, output = runs["invert"]
+    assert code == 0 and output.count("Success! The notebook does not pass any tests.") == len(NOTEBOOKS), output
+
+
+def test_autograde_gives_full_marks_and_zero(runs):
+    code, output = runs["autograde"]
+    assert code == 0, output
+    from nbgrader.api import Gradebook
+
+    total = sum(nbgrader(c)["points"] for s in NOTEBOOKS for c in graded_cells(read(SOURCES / f"{s}.ipynb")).values())
+    with Gradebook(f"sqlite:///{runs['course'] / 'gradebook.db'}") as gradebook:
+        correct = gradebook.find_submission(ASSIGNMENT, "correct")
+        untouched = gradebook.find_submission(ASSIGNMENT, "untouched")
+        assert (correct.score, correct.max_score) == (total, total), output
+        assert untouched.score == 0 and untouched.max_score == total
+
+
+def test_correct_submission_test_cells_write_nothing_to_stderr(runs):
+    for stem in NOTEBOOKS:
+        graded = read(runs["course"] / "autograded" / "correct" / ASSIGNMENT / f"{stem}.ipynb")
+        for cell in graded_cells(graded).values():
+            streams = [o for o in cell.outputs if o.output_type in ("stream", "error")]
+            assert not streams, f"{stem}/{cell.id}: {streams}"
+
+
+def _submit(root: Path) -> None:
+    for path in sorted((root / "release" / ASSIGNMENT).glob("*.ipynb")):
+        shutil.copy(path, root / "submitted" / "untouched" / ASSIGNMENT / path.name)
+        solved = _solved(read(path), read(root / "source" / ASSIGNMENT / path.name))
+        nbformat.write(solved, root / "submitted" / "correct" / ASSIGNMENT / path.name)
+
+
+if __name__ == "__main__" and sys.argv[1:2] == ["submit"]:
+    _submit(Path(sys.argv[2]))
