@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-requirements
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: install book test release grade-demo bench clean
+.PHONY: install book test release grade-demo study bench clean
 
 # A virtual environment with every pinned dependency, rebuilt when requirements.txt changes.
 $(STAMP): requirements.txt
@@ -30,6 +30,11 @@ release: install
 bench: install
 	$(PY) benchmarks/book_build.py
 	$(PY) benchmarks/notebook_runtime.py
+	$(PY) benchmarks/attention_timing.py
+
+# The training study of the book's experiments chapter, with its figures, into study-results/.
+study: install
+	$(PY) -m experiments.study --out study-results
 
 clean:
 	rm -rf _build

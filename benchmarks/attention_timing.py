@@ -120,13 +120,19 @@ def print_implementation_checks(device, batch, image_size, min_run_time):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--devices", nargs="+", default=None, help="cpu and/or cuda (default: cpu, and cuda if present)")
+    parser.add_argument("--devices", nargs="+", choices=("cpu", "cuda"), help="default: cpu, and cuda if present")
     parser.add_argument("--batch", type=int, default=None, help="batch size (default: 4 on CPU, 32 on CUDA)")
     parser.add_argument("--image-size", type=int, default=None, help="image side (default: 160 on CPU, 224 on CUDA)")
     parser.add_argument("--min-run-time", type=float, default=0.3, help="seconds per measurement")
     parser.add_argument("--skip-network", action="store_true", help="only the per-module fractions and checks")
     parser.add_argument("--compare", action="store_true", help="also print torch.utils.benchmark's raw table")
     args = parser.parse_args(argv)
+    for name in ("batch", "image_size", "min_run_time"):
+        value = getattr(args, name)
+        if value is not None and value <= 0:
+            parser.error(f"--{name.replace('_', '-')} must be positive, got {value}")
+    if args.image_size is not None and args.image_size < 64:
+        parser.error("--image-size must be at least 64 (ResNet-50 downsamples by 32; BatchNorm needs 2 x 2 maps)")
     devices = args.devices or (["cpu", "cuda"] if torch.cuda.is_available() else ["cpu"])
     print(f"torch {torch.__version__}, {torch.get_num_threads()} CPU threads, devices: {', '.join(devices)}")
     for device in devices:

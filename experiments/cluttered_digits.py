@@ -3,7 +3,7 @@
 Each image is a canvas of faint uniform noise, with fragments (random 4x4 crops) of other
 digits scattered where they do not touch the target, and one whole digit, whose class is
 the label, at a random position. Layers combine by a pixel-wise maximum, so the digit's
-own pixels are never dimmed. Train and test digits come from disjoint halves of the
+own pixels are never dimmed. Train and test digits come from disjoint parts (70/30) of the
 1,797 scikit-learn images. Everything follows from the seed; nothing is downloaded.
 """
 from dataclasses import dataclass
@@ -71,8 +71,8 @@ def make_cluttered_digits(
                 continue
             other = digits[rng.choice(sources)]
             i, j = rng.integers(0, DIGIT - fragment_size + 1, size=2)
-            patch = other[i : i + fragment_size, j : j + fragment_size]
-            np.maximum(image[r : r + fragment_size, c : c + fragment_size], patch, out=image[r : r + fragment_size, c : c + fragment_size])
+            window = image[r : r + fragment_size, c : c + fragment_size]  # a view: written in place
+            np.maximum(window, other[i : i + fragment_size, j : j + fragment_size], out=window)
             placed += 1
     for image, (row, col), index in zip(images, positions, chosen):
         window = image[row : row + DIGIT, col : col + DIGIT]

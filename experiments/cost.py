@@ -53,11 +53,19 @@ def elementwise_work(model: torch.nn.Module, image_size: int = 224) -> dict:
     from .resnet import Bottleneck
 
     counts = {"batchnorm": 0, "residual_add": 0}
+
+    def counter(kind):
+        def hook(_module, _inputs, output):
+            counts[kind] += output.numel()
+
+        return hook
+
     handles = []
     for module in model.modules():
-        kind = "batchnorm" if isinstance(module, torch.nn.BatchNorm2d) else "residual_add" if isinstance(module, Bottleneck) else None
-        if kind:
-            handles.append(module.register_forward_hook(lambda _m, _i, out, kind=kind: counts.__setitem__(kind, counts[kind] + out.numel())))
+        if isinstance(module, torch.nn.BatchNorm2d):
+            handles.append(module.register_forward_hook(counter("batchnorm")))
+        elif isinstance(module, Bottleneck):  # one addition per element of the block's output
+            handles.append(module.register_forward_hook(counter("residual_add")))
     device = next(model.parameters()).device
     try:
         with torch.no_grad():

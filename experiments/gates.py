@@ -47,7 +47,8 @@ def box_contrast(maps: torch.Tensor, positions: torch.Tensor, canvas: int, box: 
 
     maps: (N, h, w) at any resolution, upsampled here to the canvas; positions: (N, 2) top-left corners.
     """
-    up = torch.nn.functional.interpolate(maps[:, None], size=(canvas, canvas), mode="bilinear", align_corners=False)[:, 0]
+    size = (canvas, canvas)
+    up = torch.nn.functional.interpolate(maps[:, None], size=size, mode="bilinear", align_corners=False)[:, 0]
     inside = torch.zeros_like(up, dtype=torch.bool)
     for k, (row, col) in enumerate(positions.tolist()):
         inside[k, row : row + box, col : col + box] = True

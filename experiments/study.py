@@ -32,7 +32,7 @@ class StudyConfig:
     train_images: int = 2000
     test_images: int = 1000
     batch_size: int = 64
-    learning_rate: float = 3e-3
+    learning_rate: float = 1e-2
     attentions: tuple = ATTENTIONS
     device: str = "cpu"
 
@@ -174,6 +174,18 @@ def save(out: Path, config: StudyConfig, runs: list, rows: list, figures: dict) 
         figure.savefig(out / f"{name}.png", dpi=120, bbox_inches="tight")
 
 
+def format_table(rows: list) -> str:
+    lines = [f"{'attention':>9} {'params':>7} {'added':>6} {'accuracy (mean ± sd)':>21} {'vs none (min..max)':>22}"]
+    for r in rows:
+        lines.append(
+            f"{r['attention']:>9} {r['parameters']:>7,} {r['added_parameters']:>6,} "
+            f"{100 * r['accuracy_mean']:>13.1f} ± {100 * r['accuracy_std']:.1f} "
+            f"{100 * r['difference_from_none_mean']:>+8.1f} "
+            f"({100 * r['difference_from_none_min']:+.1f}..{100 * r['difference_from_none_max']:+.1f})"
+        )
+    return "\n".join(lines)
+
+
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(prog="python -m experiments.study", description=__doc__.splitlines()[0])
     parser.add_argument("--preset", choices=sorted(PRESETS), default="book", help="the starting configuration")
@@ -182,6 +194,7 @@ def main(argv=None) -> None:
     parser.add_argument("--canvas", type=int, help="canvas side in pixels (at least 8)")
     parser.add_argument("--train-images", type=int, help="training canvases per seed")
     parser.add_argument("--test-images", type=int, help="test canvases per seed")
+    parser.add_argument("--learning-rate", type=float, help="peak learning rate of the one-cycle schedule")
     parser.add_argument("--device", default="auto", help="auto, cpu or cuda")
     parser.add_argument("--out", type=Path, default=Path("study-results"), help="folder for results and figures")
     parser.add_argument("--no-progress", action="store_true", help="hide the progress bar")
@@ -191,9 +204,9 @@ def main(argv=None) -> None:
         for name, value in vars(args).items()
         if name in StudyConfig.__dataclass_fields__ and value is not None
     }
-    for name in ("seeds", "epochs", "train_images", "test_images"):
-        if overrides.get(name, 1) < 1:
-            parser.error(f"--{name.replace('_', '-')} must be at least 1")
+    for name in ("seeds", "epochs", "train_images", "test_images", "learning_rate"):
+        if overrides.get(name, 1) <= 0:
+            parser.error(f"--{name.replace('_', '-')} must be positive")
     if overrides.get("canvas", 8) < 8:
         parser.error("--canvas must be at least 8 (a digit is 8 x 8)")
     try:
@@ -209,17 +222,6 @@ def main(argv=None) -> None:
     save(args.out, config, runs, rows, all_figures(runs, rows, models, test))
     print(format_table(rows))
     print(f"{len(runs)} runs in {time.perf_counter() - start:.0f} s on {config.device}; results in {args.out}/")
-
-
-def format_table(rows: list) -> str:
-    lines = [f"{'attention':>9} {'params':>7} {'added':>6} {'accuracy (mean ± sd)':>21} {'vs none (min..max)':>22}"]
-    for r in rows:
-        lines.append(
-            f"{r['attention']:>9} {r['parameters']:>7,} {r['added_parameters']:>6,} "
-            f"{100 * r['accuracy_mean']:>13.1f} ± {100 * r['accuracy_std']:.1f} "
-            f"{100 * r['difference_from_none_mean']:>+8.1f} ({100 * r['difference_from_none_min']:+.1f}..{100 * r['difference_from_none_max']:+.1f})"
-        )
-    return "\n".join(lines)
 
 
 if __name__ == "__main__":

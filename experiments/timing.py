@@ -73,11 +73,11 @@ def network_throughput(attention: str, *, batch=8, image_size=224, device="cpu",
     sync = _synchronized(device)
     layout = "channels_last" if channels_last else "contiguous"
     label = f"ResNet-50 images/s, {device}, batch {batch}, {image_size}px, {layout}"
+    globals_ = {"m": model, "x": x, "torch": torch}
     model.eval()
     with torch.no_grad():
-        inference = _median(f"m(x); {sync}", {"m": model, "x": x}, min_run_time, label, attention, "inference")
+        inference = _median(f"m(x); {sync}", globals_, min_run_time, label, attention, "inference")
     model.train()
-    training = _median(f"m(x).sum().backward(); {sync}", {"m": model, "x": x}, min_run_time, label, attention,
-                       "training step")
+    training = _median(f"m(x).sum().backward(); {sync}", globals_, min_run_time, label, attention, "training step")
     return {"inference": batch / inference.median, "training": batch / training.median,
             "measurements": (inference, training)}

@@ -88,3 +88,13 @@ def test_box_contrast_is_the_inside_mean_minus_the_outside_mean():
     maps[1, 0:8, 0:8] = 1.0  # image 1: a box elsewhere, 64 of the 960 outside pixels
     contrast = box_contrast(maps, torch.tensor([[4, 6], [20, 20]]), canvas=32)
     assert contrast.tolist() == pytest.approx([1.0 - 0.25, 0.25 - (64 * 1.0 + 896 * 0.25) / 960])
+
+
+@pytest.mark.gpu
+def test_training_on_cuda_gives_the_same_kind_of_result_as_on_cpu():
+    config = StudyConfig(epochs=1, canvas=12, train_images=2000, test_images=300, batch_size=16, learning_rate=1e-2,
+                         device="cuda")
+    train, test = study_data(config, seed=0)
+    run, model = train_one("cbam", 0, train, test, config)
+    assert run.test_accuracy[-1] > 0.30
+    assert next(model.parameters()).device.type == "cpu"  # handed back on the CPU for the figures
