@@ -26,11 +26,16 @@ test: install
 release: install
 	PATH=$(CURDIR)/$(VENV)/bin:$$PATH $(PY) -m autograder.release
 
+# Grade the bundled demo class (right, wrong, cheating, broken) into _build/grade-demo.
+grade-demo: install
+	$(PY) -m autograder grade --demo --out _build/grade-demo
+
 # Speed and memory measurements: each prints its ratios against the course's targets.
 bench: install
 	$(PY) benchmarks/book_build.py
 	$(PY) benchmarks/notebook_runtime.py
 	$(PY) benchmarks/attention_timing.py
+	$(PY) benchmarks/grade_vs_nbgrader.py
 
 # The training study of the book's experiments chapter, with its figures, into study-results/.
 study: install

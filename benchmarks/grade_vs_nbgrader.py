@@ -4,7 +4,7 @@ Prints seconds per notebook for both, their ratio (nbgrader / ours: the throughp
 the peak memory of the largest single process each used (a grading worker or a sandbox for
 ours, a kernel or nbgrader itself for nbgrader). Target on a 2-core machine, sandbox on: >= 5x.
 
-    python benchmarks/grade_vs_nbgrader.py [--students 4] [--workers N]
+    python benchmarks/grade_vs_nbgrader.py [--students 6] [--workers N]
 """
 import argparse
 import os
@@ -62,7 +62,7 @@ def nbgrader_course(base: Path, submissions: Path) -> Path:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--students", type=int, default=4)
+    parser.add_argument("--students", type=int, default=6)
     parser.add_argument("--workers", type=int, default=os.cpu_count())
     args = parser.parse_args()
     bindir = os.path.dirname(sys.executable)

@@ -103,6 +103,17 @@ def failed_record(submission, settings, error: BaseException) -> dict:
     return {"student": submission.student, "fingerprint": "", "results": results, "notes": [why], "attention": why}
 
 
+def worker_context():
+    """Workers fork from a fresh server that has imported the grader but run nothing (forking this process,
+    whose torch may have started OpenMP threads, can deadlock the children). Started early: it loads meanwhile."""
+    context = get_context("forkserver")
+    context.set_forkserver_preload(["autograder.grade.student", "autograder.checks.judge"])
+    from multiprocessing import forkserver
+
+    forkserver.ensure_running()
+    return context
+
+
 def grade_safely(submission, settings: Settings) -> dict:
     try:
         return grade_student(submission, settings)
@@ -113,19 +124,16 @@ def grade_safely(submission, settings: Settings) -> dict:
 
 
 def run_students(pending: list, settings: Settings, workers: int, progress: bool, meanwhile=None) -> list:
-    """Grade in `workers` forked processes; `meanwhile()` runs in a thread once they have started."""
+    """Grade in `workers` processes; `meanwhile()` runs in a thread of this one at the same time."""
     from tqdm import tqdm
 
-    import autograder.checks.judge  # noqa: F401  (loaded once here; forked workers inherit it)
-
     records = []
-    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("fork")) as pool:
-        # the workers are forked at the first submit, before any thread of ours (tqdm's, the gradebook's) starts
+    with ProcessPoolExecutor(max_workers=workers, mp_context=worker_context()) as pool:
         futures = {pool.submit(grade_student, submission, settings): submission for submission in pending}
         bar = tqdm(total=len(pending), desc="grading", unit="student", file=sys.stderr, disable=not progress,
                    dynamic_ncols=True)
         side = threading.Thread(target=meanwhile, daemon=True) if meanwhile else None
-        if side:  # started after the workers were forked, so none inherits its half-done state
+        if side:
             side.start()
         for future in as_completed(futures):
             submission = futures[future]
@@ -160,6 +168,7 @@ def grade(submissions: Path, out: Path, *, workers: int | None = None, device: s
     except CourseError as error:
         raise GraderError(str(error)) from None
     out = Path(out)
+    worker_context()
     with ExitStack() as stack:
         temporary = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="autograder-")))
         os.chmod(temporary, 0o755)
