@@ -100,9 +100,10 @@ def bwrap_command(library: Path, job: Path, out: Path, device: str) -> list:
     unshare = ["--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts", "--unshare-cgroup-try"]
     if os.getuid() != 0:
         unshare.append("--unshare-user")
-    return ["bwrap", *unshare, "--die-with-parent", "--new-session", *host_binds(),
-            *(gpu_binds() if device == "cuda" else []),
+    # The private /tmp comes first: a Python install under /tmp (a checkout there) is bound on top of it.
+    return ["bwrap", *unshare, "--die-with-parent", "--new-session",
             "--proc", "/proc", "--dev", "/dev", "--perms", "1777", "--size", str(SCRATCH_BYTES), "--tmpfs", "/tmp",
+            *host_binds(), *(gpu_binds() if device == "cuda" else []),
             "--ro-bind", str(library), "/sandbox/lib", "--ro-bind", str(job), "/sandbox/job",
             "--bind", str(out), "/sandbox/out", "--chdir", "/tmp",
             sys.executable, "-I", "/sandbox/lib/harness.py"]

@@ -53,6 +53,7 @@ def build_command(*extra: str) -> list[str]:
 
 def build_env() -> dict:
     env = dict(os.environ)
+    env.pop("MPLBACKEND", None)  # the chapters' kernels draw inline; a non-interactive backend would drop every figure
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
     return env
 

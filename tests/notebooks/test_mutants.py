@@ -5,16 +5,16 @@ the exercise's test cell source, all in one namespace (the real-kernel path is t
 """
 import contextlib
 import io
-import os
 import warnings
 
+import matplotlib
 import pytest
 
 from autograder.exercises import BY_ID, EXERCISES
 from cells import graded_cells, setup_code, source
 from mutants import CORRECT, WRONG
 
-os.environ.setdefault("MPLBACKEND", "Agg")
+matplotlib.use("Agg")  # in this process only: the book build in the same session must draw inline
 IMPLEMENTATION, TEST_CELL = "<implementation>", "<test cell>"
 
 
