@@ -30,10 +30,16 @@ def hidden(channels: int, reduction: int = 16) -> int:
     return max(1, channels // reduction)
 
 
-def eca_k(channels: int, gamma: float = 2, b: float = 1) -> int:
-    """The ECA kernel size of the exercise API: |(log2 C + b) / gamma| truncated, then made odd."""
-    t = int(abs((math.log2(channels) + b) / gamma))
-    return t if t % 2 else t + 1
+# ECA kernel sizes of the eca_block cases, worked out by hand from k = |(log2 C + b) / gamma|_odd.
+# A table, not the rule: this file runs in the sandbox, where a working rule would be an
+# eca_kernel_size that student code could import.
+ECA_KERNEL_SIZES = {  # (channels, gamma, b) -> k
+    (64, 2, 1): 3,  # (6 + 1) / 2 = 3.5 -> 3
+    (128, 2, 1): 5,  # (7 + 1) / 2 = 4 -> 5
+    (16, 1, 0): 5,  # 4 / 1 = 4 -> 5
+    (4, 2, 1): 1,  # (2 + 1) / 2 = 1.5 -> 1
+    (32, 2, 1): 3,  # (5 + 1) / 2 = 3 -> 3
+}
 
 
 # (args, shape, dtype) per exercise: the values every hidden test and grader run probes.
@@ -138,7 +144,7 @@ def weight_shapes(case: Case) -> dict:
         return shapes
     if case.exercise == "eca_block":
         c, gamma, b = a[0], (a[1] if len(a) > 1 else 2), (a[2] if len(a) > 2 else 1)
-        k = a[3] if len(a) > 3 and a[3] is not None else eca_k(c, gamma, b)
+        k = a[3] if len(a) > 3 and a[3] is not None else ECA_KERNEL_SIZES[(c, gamma, b)]
         return {"eca_kernel": (k,)}
     if case.exercise == "spatial_attention":
         k = a[0] if a else 7

@@ -9,7 +9,7 @@ from torch import nn
 
 import autograder.reference as ref
 from autograder.checks import MatchError, cases, check, probe
-from autograder.checks.cases import case_input, case_weights, eca_k, hidden
+from autograder.checks.cases import ECA_KERNEL_SIZES, case_input, case_weights, hidden, weight_shapes
 from autograder.checks.judge import judge, reference_results
 from autograder.exercises import BY_ID, EXERCISES
 from autograder.reference.mistakes import MISTAKES, for_exercise
@@ -28,7 +28,18 @@ def _implementation(exercise_id, code):
 
 def test_api_formulas_by_hand():
     assert [hidden(32), hidden(5), hidden(8, 4), hidden(1)] == [2, 1, 2, 1]
-    assert [eca_k(64), eca_k(128), eca_k(2048), eca_k(4), eca_k(1)] == [3, 5, 7, 1, 1]
+
+
+@pytest.mark.parametrize("key", sorted(ECA_KERNEL_SIZES))
+def test_hand_worked_eca_kernel_sizes_agree_with_the_reference(key):
+    channels, gamma, b = key
+    assert ECA_KERNEL_SIZES[key] == ref.eca_kernel_size(channels, gamma, b)
+
+
+def test_every_eca_block_case_gets_the_reference_kernel_size():
+    for case in cases("eca_block"):
+        (k,) = weight_shapes(case)["eca_kernel"]
+        assert k == ref.ECABlock(*case.args).conv.weight.shape[-1], case
 
 
 @pytest.mark.parametrize("exercise_id", MODULES)
