@@ -1,19 +1,24 @@
 """Deterministic probe cases per exercise, and the tensors each case derives from its seed.
 
-A case fixes the constructor arguments, the input shape, dtype and device, and a seed.
-The input, the upstream gradient and the canonical weights are generated from the seed
-with the parameter shapes of ``shared/exercise-api.md``, so the sandboxed probe and the
-trusted judge derive identical tensors without the probe reading the reference.
+A case fixes the constructor call (positional ``args`` and keyword ``kwargs``, as the exercise
+API names them), the input shape, dtype and device, and a seed. The input, the upstream gradient
+and the canonical weights are generated from the seed with the parameter shapes of the exercise
+API, so the sandboxed probe and the trusted judge derive identical tensors without the probe
+reading the reference. Every field is plain JSON-able data: a case written to a job file and
+rebuilt with ``Case(**fields)`` (lists for tuples) is the same case.
 
 Canonical weights (float64, independent of how a student stores them):
     W1 (hidden, C), W2 (C, hidden)      hidden = max(1, C // reduction)
-    eca_kernel (k,)                     k = kernel_size or the ECA rule below
+    eca_kernel (k,)                     k = kernel_size or the ECA rule (hand-worked table below)
     spatial_kernel (2, k, k)            input channel 0 is the max map, 1 the mean map
 """
+import json
 import math
 from typing import NamedTuple
 
 import torch
+
+from autograder.exercises import BY_ID
 
 
 class Case(NamedTuple):
@@ -23,6 +28,34 @@ class Case(NamedTuple):
     dtype: str  # "float32", "float64", "bfloat16" ("" for eca_kernel_size)
     device: str  # "cpu", "meta", "cuda"
     seed: int
+    kwargs: dict = {}  # keyword arguments of the constructor, by the API's names (never mutated)
+
+
+# The constructor (or function) parameters of the exercise API, in order, with their defaults.
+SIGNATURES = {
+    "squeeze": (),
+    "excitation": (("channels", None), ("reduction", 16)),
+    "se_block": (("channels", None), ("reduction", 16)),
+    "eca_kernel_size": (("channels", None), ("gamma", 2), ("b", 1)),
+    "eca_block": (("channels", None), ("gamma", 2), ("b", 1), ("kernel_size", None)),
+    "channel_attention": (("channels", None), ("reduction", 16)),
+    "spatial_attention": (("kernel_size", 7),),
+    "cbam": (("channels", None), ("reduction", 16), ("kernel_size", 7)),
+}
+
+
+def arguments(case: Case) -> dict:
+    """Every parameter of the case's constructor call, by name, defaults filled in."""
+    bound = dict(SIGNATURES[case.exercise])
+    bound.update(zip(bound, case.args))
+    bound.update(case.kwargs or {})
+    return bound
+
+
+def key(case: Case) -> str:
+    """A hashable, canonical form of the case (it holds a dict, and JSON turns tuples into lists)."""
+    return json.dumps([case.exercise, list(case.args), list(case.shape), case.dtype, case.device, case.seed,
+                       sorted((case.kwargs or {}).items())])
 
 
 def hidden(channels: int, reduction: int = 16) -> int:
@@ -30,89 +63,124 @@ def hidden(channels: int, reduction: int = 16) -> int:
     return max(1, channels // reduction)
 
 
-# ECA kernel sizes of the eca_block cases, worked out by hand from k = |(log2 C + b) / gamma|_odd.
+# ECA kernel sizes the cases need, worked out by hand from k = |(log2 C + b) / gamma|_odd.
 # A table, not the rule: this file runs in the sandbox, where a working rule would be an
 # eca_kernel_size that student code could import.
 ECA_KERNEL_SIZES = {  # (channels, gamma, b) -> k
     (64, 2, 1): 3,  # (6 + 1) / 2 = 3.5 -> 3
     (128, 2, 1): 5,  # (7 + 1) / 2 = 4 -> 5
     (16, 1, 0): 5,  # 4 / 1 = 4 -> 5
+    (16, 2, 1): 3,  # (4 + 1) / 2 = 2.5 -> 3 (what ECABlock(16, gamma=1, b=0) gets if it drops gamma and b)
     (4, 2, 1): 1,  # (2 + 1) / 2 = 1.5 -> 1
     (32, 2, 1): 3,  # (5 + 1) / 2 = 3 -> 3
+    (1, 2, 1): 1,  # (0 + 1) / 2 = 0.5 -> 0 -> 1
+    (6, 2, 1): 1,  # (2.58 + 1) / 2 = 1.79 -> 1 (what ECABlock(6, kernel_size=3) gets if it drops kernel_size)
+    (3, 2, 1): 1,  # (1.58 + 1) / 2 = 1.29 -> 1
 }
 
-
-# (args, shape, dtype) per exercise: the values every hidden test and grader run probes.
-_MLP_MODULE = (
-    ((32,), (2, 32, 5, 3), "float32"),  # N > 1, H != W, default reduction
-    ((8, 4), (3, 8, 4, 6), "float64"),  # non-default reduction
-    ((5,), (4, 5, 2, 7), "float32"),  # C < reduction: hidden = 1
-    ((12, 3), (2, 12, 3, 3), "bfloat16"),
+# (args, kwargs, shape, dtype) per exercise: the calls every hidden test and grader run probes.
+# Every documented edge where it applies: N = 1, C = 1, C < reduction, H != W, H = W = 1,
+# and the constructors called with the API's keywords as well as positionally.
+_MLP_BLOCK = (
+    ((32,), {}, (2, 32, 5, 3), "float32"),  # N > 1, H != W, default reduction
+    ((8,), {"reduction": 4}, (3, 8, 4, 6), "float64"),
+    ((5,), {}, (4, 5, 2, 7), "float32"),  # C < reduction: hidden = 1
+    ((12, 3), {}, (2, 12, 3, 3), "bfloat16"),
+    ((1,), {}, (3, 1, 4, 5), "float64"),  # C = 1
+    ((6, 2), {}, (1, 6, 3, 4), "float64"),  # N = 1
+    ((8,), {"reduction": 2}, (3, 8, 1, 1), "float64"),  # H = W = 1
+    ((1,), {"reduction": 1}, (1, 1, 2, 3), "float64"),  # N = C = 1
 )
 _TABLE = {
     "squeeze": (
-        ((), (2, 3, 4, 5), "float32"),
-        ((), (1, 1, 1, 1), "float32"),
-        ((), (3, 5, 7, 2), "float64"),
-        ((), (2, 4, 3, 5), "bfloat16"),
+        ((), {}, (2, 3, 4, 5), "float32"),
+        ((), {}, (1, 1, 1, 1), "float32"),
+        ((), {}, (3, 5, 7, 2), "float64"),
+        ((), {}, (2, 4, 3, 5), "bfloat16"),
+        ((), {}, (1, 3, 2, 5), "float64"),  # N = 1
+        ((), {}, (2, 1, 3, 4), "float64"),  # C = 1
+        ((), {}, (2, 3, 1, 1), "float64"),  # H = W = 1
     ),
     "excitation": (
-        ((32,), (3, 32), "float32"),
-        ((8, 4), (2, 8), "float64"),
-        ((5,), (4, 5), "float32"),
-        ((12, 3), (2, 12), "bfloat16"),
+        ((32,), {}, (3, 32), "float32"),
+        ((8,), {"reduction": 4}, (2, 8), "float64"),
+        ((5,), {}, (4, 5), "float32"),  # C < reduction
+        ((12, 3), {}, (2, 12), "bfloat16"),
+        ((1,), {}, (3, 1), "float64"),  # C = 1
+        ((6,), {"reduction": 2}, (1, 6), "float64"),  # N = 1
+        ((8, 4), {}, (2, 8), "float64"),
     ),
-    "se_block": _MLP_MODULE,
-    "channel_attention": _MLP_MODULE,
+    "se_block": _MLP_BLOCK,
+    "channel_attention": _MLP_BLOCK,
     "eca_block": (
-        ((64,), (2, 64, 3, 5), "float32"),  # k = 3
-        ((128,), (3, 128, 2, 1), "float64"),  # k = 5
-        ((16, 1, 0), (2, 16, 3, 2), "float64"),  # gamma=1, b=0: k = 5
-        ((4,), (2, 4, 2, 3), "float32"),  # k = 1
-        ((6, 2, 1, 3), (3, 6, 4, 2), "float32"),  # explicit kernel_size
-        ((32,), (2, 32, 3, 4), "bfloat16"),
+        ((64,), {}, (2, 64, 3, 5), "float32"),  # k = 3
+        ((128,), {}, (3, 128, 2, 1), "float64"),  # k = 5
+        ((16,), {"gamma": 1, "b": 0}, (2, 16, 3, 2), "float64"),  # k = 5 (the defaults would give 3)
+        ((16, 1, 0), {}, (2, 16, 2, 3), "float32"),
+        ((4,), {}, (2, 4, 2, 3), "float32"),  # k = 1
+        ((6,), {"kernel_size": 3}, (3, 6, 4, 2), "float64"),
+        ((6, 2, 1, 3), {}, (3, 6, 4, 2), "float32"),
+        ((32,), {}, (2, 32, 3, 4), "bfloat16"),
+        ((1,), {}, (3, 1, 2, 3), "float64"),  # C = 1
+        ((3,), {"kernel_size": 5}, (1, 3, 1, 1), "float64"),  # N = 1, H = W = 1, C < k
     ),
     "spatial_attention": (
-        ((), (2, 3, 9, 6), "float32"),  # default kernel 7
-        ((3,), (3, 4, 5, 7), "float64"),
-        ((5,), (2, 1, 4, 6), "float32"),  # C = 1
-        ((1,), (2, 3, 2, 5), "float32"),
-        ((), (2, 4, 8, 6), "bfloat16"),
+        ((), {}, (2, 3, 9, 6), "float32"),  # default kernel 7
+        ((3,), {}, (3, 4, 5, 7), "float64"),
+        ((), {"kernel_size": 5}, (2, 1, 4, 6), "float64"),  # C = 1
+        ((1,), {}, (2, 3, 2, 5), "float32"),
+        ((), {}, (2, 4, 8, 6), "bfloat16"),
+        ((), {"kernel_size": 3}, (1, 5, 1, 1), "float64"),  # N = 1, H = W = 1
+        ((7,), {}, (1, 2, 3, 2), "float64"),  # kernel larger than the map
     ),
     "cbam": (
-        ((32,), (2, 32, 6, 5), "float32"),
-        ((8, 4, 3), (3, 8, 4, 6), "float64"),
-        ((5, 16, 5), (2, 5, 5, 3), "float32"),  # C < reduction
-        ((12, 3), (2, 12, 8, 7), "bfloat16"),
+        ((32,), {}, (2, 32, 6, 5), "float32"),
+        ((8,), {"reduction": 4, "kernel_size": 3}, (3, 8, 4, 6), "float64"),
+        ((5, 16, 5), {}, (2, 5, 5, 3), "float32"),  # C < reduction
+        ((12, 3), {}, (2, 12, 8, 7), "bfloat16"),
+        ((1,), {"kernel_size": 3}, (3, 1, 4, 5), "float64"),  # C = 1
+        ((6, 2, 3), {}, (1, 6, 1, 1), "float64"),  # N = 1, H = W = 1
     ),
 }
 _KERNEL_SIZES = (
-    (64,), (128,), (256,), (512,), (2048,), (4,), (1,), (3,), (100,),
-    (16, 1, 0), (64, 3, 2), (8, 2, -6), (33, 1.5, 1),
+    ((64,), {}), ((128,), {}), ((256,), {}), ((512,), {}), ((2048,), {}), ((4,), {}), ((1,), {}), ((3,), {}),
+    ((100,), {}), ((16, 1, 0), {}), ((64, 3, 2), {}), ((8, 2, -6), {}), ((33, 1.5, 1), {}),
+    ((16,), {"gamma": 1, "b": 0}), ((64,), {"b": 2, "gamma": 3}), ((32,), {"gamma": 1}),
 )
 
 
 def cases(exercise_id: str) -> list:
     """The cases probed for one exercise: CPU cases, a meta-device case, a CUDA case when present."""
     if exercise_id == "eca_kernel_size":
-        return [Case(exercise_id, args, (), "", "cpu", i) for i, args in enumerate(_KERNEL_SIZES)]
+        return [Case(exercise_id, args, (), "", "cpu", i, kwargs) for i, (args, kwargs) in enumerate(_KERNEL_SIZES)]
     if exercise_id not in _TABLE:
         raise ValueError(f"unknown exercise id {exercise_id!r}")
     rows = _TABLE[exercise_id]
-    found = [Case(exercise_id, args, shape, dtype, "cpu", i) for i, (args, shape, dtype) in enumerate(rows)]
-    args, shape, _ = rows[0]
-    found.append(Case(exercise_id, args, shape, "float32", "meta", len(rows)))
+    found = [Case(exercise_id, args, shape, dtype, "cpu", i, kwargs)
+             for i, (args, kwargs, shape, dtype) in enumerate(rows)]
+    args, kwargs, shape, _ = rows[0]
+    found.append(Case(exercise_id, args, shape, "float32", "meta", len(rows), kwargs))
     if torch.cuda.is_available():
-        found.append(Case(exercise_id, rows[1][0], rows[1][1], "float32", "cuda", len(rows) + 1))
+        args, kwargs, shape, _ = rows[1]
+        found.append(Case(exercise_id, args, shape, "float32", "cuda", len(rows) + 1, kwargs))
     return found
 
 
+def call(case: Case) -> str:
+    """The constructor (or function) call of the case as the student's code sees it."""
+    name = BY_ID[case.exercise].name
+    words = [repr(a) for a in case.args] + [f"{k}={v!r}" for k, v in (case.kwargs or {}).items()]
+    if case.exercise == "squeeze":
+        words = ["x"]
+    return f"{name}({', '.join(words)})"
+
+
 def describe(case: Case) -> str:
-    """The case in words, for messages."""
+    """The case in words, for messages: the call, and the input's shape, dtype and device."""
     if case.exercise == "eca_kernel_size":
-        return "eca_kernel_size(" + ", ".join(map(repr, case.args)) + ")"
-    dims = "x".join(map(str, case.shape))
-    return f"args {case.args}, input {dims} {case.dtype} on {case.device}"
+        return call(case)
+    name = "z" if case.exercise == "excitation" else "x"
+    return f"{call(case)} on {name} {tuple(case.shape)} {case.dtype} {case.device}"
 
 
 def _generator(case: Case, stream: int) -> torch.Generator:
@@ -120,10 +188,14 @@ def _generator(case: Case, stream: int) -> torch.Generator:
 
 
 def case_input(case: Case) -> torch.Tensor:
-    """The float64 input: noise plus a per-sample, per-channel offset (distinct samples and channels)."""
+    """The float64 input: noise plus a per-sample, per-channel offset (distinct samples and channels).
+
+    Values of both signs, so a missing ReLU, max against mean, or mixed samples all show.
+    """
     g = _generator(case, 0)
-    x = torch.randn(case.shape, generator=g, dtype=torch.float64)
-    offset_shape = case.shape[:2] + (1,) * (len(case.shape) - 2)
+    shape = tuple(case.shape)
+    x = torch.randn(shape, generator=g, dtype=torch.float64)
+    offset_shape = shape[:2] + (1,) * (len(shape) - 2)
     return x + 1.5 * torch.randn(offset_shape, generator=g, dtype=torch.float64)
 
 
@@ -134,22 +206,18 @@ def case_upstream(case: Case, shape) -> torch.Tensor:
 
 def weight_shapes(case: Case) -> dict:
     """Canonical name -> canonical shape of the exercise's learnable parameters."""
-    a = case.args
+    a = arguments(case)
+    shapes = {}
     if case.exercise in ("excitation", "se_block", "channel_attention", "cbam"):
-        c, r = a[0], (a[1] if len(a) > 1 else 16)
-        shapes = {"W1": (hidden(c, r), c), "W2": (c, hidden(c, r))}
-        if case.exercise == "cbam":
-            k = a[2] if len(a) > 2 else 7
-            shapes["spatial_kernel"] = (2, k, k)
-        return shapes
+        c, h = a["channels"], hidden(a["channels"], a["reduction"])
+        shapes = {"W1": (h, c), "W2": (c, h)}
     if case.exercise == "eca_block":
-        c, gamma, b = a[0], (a[1] if len(a) > 1 else 2), (a[2] if len(a) > 2 else 1)
-        k = a[3] if len(a) > 3 and a[3] is not None else ECA_KERNEL_SIZES[(c, gamma, b)]
-        return {"eca_kernel": (k,)}
-    if case.exercise == "spatial_attention":
-        k = a[0] if a else 7
-        return {"spatial_kernel": (2, k, k)}
-    return {}
+        k = a["kernel_size"] or ECA_KERNEL_SIZES[(a["channels"], a["gamma"], a["b"])]
+        shapes = {"eca_kernel": (k,)}
+    if case.exercise in ("spatial_attention", "cbam"):
+        k = a["kernel_size"]
+        shapes["spatial_kernel"] = (2, k, k)
+    return shapes
 
 
 def case_weights(case: Case) -> dict:

@@ -1,9 +1,19 @@
-"""Trusted side: compare a probe's results with the reference's, and name the likely mistake.
+"""Trusted side: compare a probe's results with the reference's, explain the difference, name the likely mistake.
 
-The reference runs in float64 on the same values the student's code saw (input, weights
-and upstream gradient rounded to the case's dtype first). Tolerances follow the dtype.
+The reference runs in float64 on the same values the student's code saw (input, weights and
+upstream gradient rounded to the case's dtype first). Its parameters are found by role, with the
+probe's own matching (``matching.match``), never by attribute path. The probe writes the canonical
+values into each student parameter in row-major order; a module may read them in another
+orientation (a (C, hidden) matrix applied as ``z @ W``, a kernel stored channel-last) and still
+compute the exercise's function. So the judge tries each layout of the values (identity first,
+then transposes, axis permutations and swaps of same-size weights) and accepts the student when
+one layout makes the reference agree on the output and every gradient.
+
+Each verdict carries details (plain JSON-able): input, expected, got, largest_difference, where,
+mistake (a known mistake's name) and section (book page stem and anchor).
 """
-from functools import lru_cache
+import math
+from itertools import permutations, product
 from typing import NamedTuple
 
 import torch
@@ -12,84 +22,180 @@ from autograder import reference as ref
 from autograder.exercises import BY_ID
 from autograder.reference.mistakes import DETACHED, for_exercise
 
-from .cases import Case, case_input, case_upstream, case_weights, describe, weight_shapes
+from .cases import Case, arguments, case_input, case_upstream, case_weights, describe, key, weight_shapes
+from .matching import match, use_order
 from .probe import DTYPES
 
 
 class Verdict(NamedTuple):
     passed: bool
     message: str
+    details: dict = {}
 
 
-# canonical weight -> the reference module's parameter holding it
-PARAMETERS = {
-    "excitation": {"W1": "mlp.0.weight", "W2": "mlp.2.weight"},
-    "se_block": {"W1": "excitation.mlp.0.weight", "W2": "excitation.mlp.2.weight"},
-    "eca_block": {"eca_kernel": "conv.weight"},
-    "channel_attention": {"W1": "mlp.0.weight", "W2": "mlp.2.weight"},
-    "spatial_attention": {"spatial_kernel": "conv.weight"},
-    "cbam": {"W1": "channel.mlp.0.weight", "W2": "channel.mlp.2.weight", "spatial_kernel": "spatial.conv.weight"},
-}
 TOLERANCE = {"float64": (1e-7, 1e-9), "float32": (1e-4, 1e-5), "bfloat16": (5e-2, 5e-2)}  # (rtol, atol / scale)
+EXCERPT = 300
+# The book section that explains each exercise's computation: chapter stem # heading anchor.
+SECTIONS = {
+    "squeeze": "01_squeeze#from-a-feature-map-to-a-descriptor",
+    "excitation": "02_excitation#the-bottleneck-mlp",
+    "se_block": "02_excitation#rescaling-by-broadcasting",
+    "eca_kernel_size": "03_eca#how-wide-should-the-kernel-be",
+    "eca_block": "03_eca#the-1-d-convolution-across-channels",
+    "channel_attention": "04_channel_attention#two-descriptors-one-mlp",
+    "spatial_attention": "05_spatial_attention#two-maps-across-the-channels",
+    "cbam": "05_spatial_attention#the-whole-module-and-the-order-of-its-stages",
+}
 
 
-@lru_cache(maxsize=256)
-def reference_results(case: Case):
-    """(x, weights, results) of the reference in float64 on the case's rounded values."""
-    dtype = DTYPES[case.dtype]
+def _orientations(shape: tuple) -> list:
+    """Index maps reading flat values as a weight of ``shape`` stored in each axis order (identity first)."""
+    n, found = math.prod(shape), {}
+    for perm in permutations(range(len(shape))):
+        stored = tuple(shape[p] for p in perm)  # the module holds W.permute(perm)
+        inverse = sorted(range(len(perm)), key=perm.__getitem__)
+        index = torch.arange(n).reshape(stored).permute(inverse).reshape(-1)
+        found.setdefault(tuple(index.tolist()), index)
+    return list(found.values())
+
+
+def layouts(shapes: dict) -> list:
+    """Index maps m over the canonical values V (concatenated flat): the module computes with V[m].
+
+    Identity first; then each weight read transposed (or with its axes permuted), and weights of the
+    same size swapped (where the forward pass's order could not tell them apart).
+    """
+    names = list(shapes)
+    sizes = {n: math.prod(shapes[n]) for n in names}
+    offsets = dict(zip(names, [sum(sizes[m] for m in names[:i]) for i in range(len(names))]))
+    options = [[(source, index + offsets[source]) for source in names if sizes[source] == sizes[role]
+                for index in _orientations(shapes[role])] for role in names]
+    found = []
+    for combo in product(*options):
+        sources = [source for source, _ in combo]
+        if len(set(sources)) == len(sources):
+            found.append(torch.cat([index for _, index in combo]) if combo else torch.zeros(0, dtype=torch.long))
+    return found
+
+
+def _split(flat: torch.Tensor, shapes: dict) -> dict:
+    out, start = {}, 0
+    for name, shape in shapes.items():
+        out[name] = flat[start:start + math.prod(shape)].reshape(shape)
+        start += math.prod(shape)
+    return out
+
+
+_CACHE: dict = {}
+
+
+def reference_results(case: Case, layout: int = 0):
+    """(x, effective weights, results) of the reference in float64 on the case's rounded values, read in ``layout``."""
+    cached = _CACHE.get((key(case), layout))
+    if cached is not None:
+        return cached
+    dtype, shapes = DTYPES[case.dtype], weight_shapes(case)
     x = case_input(case).to(dtype).double().requires_grad_(True)
-    weights = {name: w.to(dtype).double() for name, w in case_weights(case).items()}
+    values = torch.cat([w.to(dtype).double().reshape(-1) for w in case_weights(case).values()] or [torch.zeros(0)])
+    index = layouts(shapes)[layout]
+    weights = _split(values[index], shapes)
     params = {}
     if case.exercise == "squeeze":
         y = ref.squeeze(x)
     else:
-        module = getattr(ref, BY_ID[case.exercise].name)(*case.args).double()
-        params = {name: module.get_parameter(path) for name, path in PARAMETERS[case.exercise].items()}
+        module = getattr(ref, BY_ID[case.exercise].name)(*case.args, **(case.kwargs or {})).double()
+        params = match(module, case.exercise, shapes, use_order(module, lambda: module(x.detach())))
         with torch.no_grad():
             for name, p in params.items():
                 p.copy_(weights[name].reshape(p.shape))
         y = module(x)
     (y * case_upstream(case, y.shape).to(dtype).double()).sum().backward()
     results = {"output": y.detach(), "grad/input": x.grad}
-    results.update({f"grad/{name}": p.grad.reshape(weight_shapes(case)[name]) for name, p in params.items()})
-    return x.detach(), weights, results
+    if params:
+        effective = torch.cat([params[name].grad.reshape(-1) for name in shapes])
+        grads = torch.zeros_like(values)
+        grads[index] = effective  # d loss / d value v[index[i]] = d loss / d effective weight i
+        results.update({f"grad/{name}": g for name, g in _split(grads, shapes).items()})
+    if len(_CACHE) > 4096:
+        _CACHE.clear()
+    _CACHE[(key(case), layout)] = found = (x.detach(), weights, results)
+    return found
+
+
+def _difference(actual: torch.Tensor, expected: torch.Tensor):
+    """(largest absolute difference, where) with ``where`` the index of the largest, e.g. [1, 3, 0, 2]."""
+    diff = (actual.double() - expected).abs()
+    flat = int(diff.reshape(-1).argmax()) if diff.numel() else 0
+    index = []
+    for size in reversed(expected.shape):
+        flat, i = divmod(flat, size)
+        index.append(i)
+    return float(diff.max()) if diff.numel() else 0.0, list(reversed(index))
 
 
 def _close(actual: torch.Tensor, expected: torch.Tensor, dtype: str) -> bool:
+    if tuple(actual.shape) != tuple(expected.shape):
+        return False
     rtol, atol = TOLERANCE[dtype]
     scale = max(1.0, float(expected.abs().max())) if expected.numel() else 1.0
-    actual = actual.double()
-    if actual.shape != expected.shape:
-        return False
-    return bool(((actual - expected).abs() <= atol * scale + rtol * expected.abs()).all())
+    return bool(((actual.double() - expected).abs() <= atol * scale + rtol * expected.abs()).all())
 
 
-def _named_mistake(case: Case, x, weights, actual: torch.Tensor) -> str:
+def _excerpt(tensor: torch.Tensor, index: list, label: str) -> str:
+    """The row of ``tensor`` through ``index`` along its last axis, e.g. "output[1, 3, 0, :] = [...]"."""
+    if tensor.dim() == 0:
+        return f"{label} = {float(tensor):.6g}"
+    row = tensor[tuple(index[:-1])].double().reshape(-1) if tensor.dim() > 1 else tensor.double()
+    where = ", ".join([str(i) for i in index[:-1]] + [":"])
+    start = max(0, index[-1] - 3)
+    values = ", ".join(f"{float(v):.4g}" for v in row[start:start + 8])
+    text = f"{label}[{where}] = [{'..., ' if start else ''}{values}{', ...' if start + 8 < row.numel() else ''}]"
+    return text[:EXCERPT]
+
+
+def _compare(label: str, actual: torch.Tensor, expected: torch.Tensor) -> dict:
+    largest, index = _difference(actual, expected)
+    where = f"{label}[{', '.join(map(str, index))}]" if index else label
+    return {"expected": _excerpt(expected, index, label), "got": _excerpt(actual, index, label),
+            "largest_difference": largest, "where": where}
+
+
+def _named_mistake(case: Case, actual: torch.Tensor):
+    """The first known mistake (under any layout of the weights) whose output the student's matches."""
     if case.dtype == "bfloat16":
-        return ""
+        return None
     for mistake in for_exercise(case.exercise):
-        try:
-            with torch.no_grad():
-                guess = mistake.forward(x, weights)
-        except Exception:
-            continue
-        if _close(actual, guess, case.dtype):
-            return f" This looks like a known mistake: {mistake.message}."
-    return ""
+        for layout in range(len(layouts(weight_shapes(case)))):
+            x, weights, _ = reference_results(case, layout)
+            try:
+                with torch.no_grad():
+                    guess = mistake.forward(x, weights)
+            except Exception:
+                continue
+            if _close(actual, guess, case.dtype):
+                return mistake
+    return None
 
 
-def _kernel_size(case: Case, results: dict) -> str:
-    expected = ref.eca_kernel_size(*case.args)
+def _kernel_size(case: Case, results: dict) -> tuple:
+    expected = ref.eca_kernel_size(*case.args, **(case.kwargs or {}))
+    details = {"expected": str(expected)}
     if results["type"] != "int":
-        return f"returned a value of type {results['type']}; return an int (it becomes a kernel size)"
+        details["got"] = f"a value of type {results['type']}"
+        return f"returned a value of type {results['type']}; return an int (it becomes a kernel size)", details
     got = int(results["output"])
+    details["got"] = str(got)
     if got == expected:
-        return ""
-    named = [m.message for m in for_exercise(case.exercise) if _try(m.forward, case.args) == got]
+        return "", details
+    details["largest_difference"] = float(abs(got - expected))
+    positional = tuple(arguments(case).values())
+    named = [m for m in for_exercise(case.exercise) if _try(m.forward, positional) == got]
     if not named:
-        return f"returned {got}, expected {expected}."
-    alternative = f" (or: {named[1]})" if len(named) > 1 else ""
-    return f"returned {got}, expected {expected}. This looks like a known mistake: {named[0]}{alternative}."
+        return f"returned {got}, expected {expected}.", details
+    details["mistake"] = named[0].message
+    alternative = f" (or: {named[1].message})" if len(named) > 1 else ""
+    return (f"returned {got}, expected {expected}. This looks like a known mistake: {named[0].message}{alternative}.",
+            details)
 
 
 def _try(fn, args):
@@ -100,52 +206,77 @@ def _try(fn, args):
 
 
 def _shape_hint(case: Case, got: str) -> str:
-    n, c = case.shape[:2]
+    n, c = tuple(case.shape)[:2]
     if case.exercise == "squeeze" and got == str((n, c)):
         return ": keep the pooled dimensions (keepdim=True, or reshape to (N, C, 1, 1))"
-    if case.exercise != "squeeze" and got in (str((n, c, 1, 1)), str((n, c)), str((n, 1) + case.shape[2:])):
+    if case.exercise != "squeeze" and got in (str((n, c, 1, 1)), str((n, c)), str((n, 1) + tuple(case.shape)[2:])):
         return ": this looks like the gate itself; return x multiplied by it"
     return ""
 
 
-def _problem(case: Case, results: dict) -> str:
+def _output(case: Case, results: dict) -> tuple:
+    """(problem, details, layout) for the forward output: layout is the index of the layout that agrees."""
+    actual = results["output"]
+    count = len(layouts(weight_shapes(case)))
+    for layout in range(count):
+        if _close(actual, reference_results(case, layout)[2]["output"], case.dtype):
+            return "", {}, layout
+    # the layout closest to the student's output explains the difference best
+    closest = min(range(count), key=lambda i: _difference(actual, reference_results(case, i)[2]["output"])[0])
+    details = _compare("output", actual, reference_results(case, closest)[2]["output"])
+    problem = f"the output differs from the expected one (largest difference {details['largest_difference']:.3g})."
+    mistake = _named_mistake(case, actual)
+    if mistake is not None:
+        details["mistake"] = mistake.message
+        if mistake.section:
+            details["section"] = mistake.section
+        problem += f" This looks like a known mistake: {mistake.message}."
+    return problem, details, None
+
+
+def _problem(case: Case, results: dict) -> tuple:
+    """(problem in words or "", details)."""
     if case.exercise == "eca_kernel_size":
         return _kernel_size(case, results)
-    x, weights, expected = reference_results(case)
-    shape = str(tuple(expected["output"].shape))
+    shape = str(tuple(reference_results(case)[2]["output"].shape))
     if results["device"] != case.device:
         return (f"the output is on {results['device']}, expected {case.device}: create tensors inside forward "
-                "on the input's device (device=x.device, or torch.*_like(x))")
+                "on the input's device (device=x.device, or torch.*_like(x))",
+                {"expected": f"device {case.device}", "got": f"device {results['device']}"})
     if results["dtype"] != case.dtype:
         return (f"the output has dtype {results['dtype']} for {case.dtype} input: keep the input's dtype "
-                "(no .float(), and dtype=x.dtype for tensors made inside forward)")
+                "(no .float(), and dtype=x.dtype for tensors made inside forward)",
+                {"expected": f"dtype {case.dtype}", "got": f"dtype {results['dtype']}"})
     if results["shape"] != shape:
-        return f"the output has shape {results['shape']}, expected {shape}" + _shape_hint(case, results["shape"])
+        return (f"the output has shape {results['shape']}, expected {shape}" + _shape_hint(case, results["shape"]),
+                {"expected": f"shape {shape}", "got": f"shape {results['shape']}"})
     if case.device == "meta":
-        return ""
-    if not _close(results["output"], expected["output"], case.dtype):
-        diff = float((results["output"].double() - expected["output"]).abs().max())
-        return (f"the output differs from the expected one (largest difference {diff:.3g})."
-                + _named_mistake(case, x, weights, results["output"]))
+        return "", {}
+    problem, details, layout = _output(case, results)
+    if problem:
+        return problem, details
     missing = [name for name in results.get("no_grad", "").split(",") if name]
-    if "input" in missing:
-        return "no gradient reached the input: " + DETACHED
     if missing:
-        return f"no gradient reached {', '.join(missing)}: " + DETACHED
+        what = "the input" if "input" in missing else ", ".join(missing)
+        return f"no gradient reached {what}: " + DETACHED, {"mistake": DETACHED}
     if case.dtype == "bfloat16":
-        return ""
-    for key in sorted(k for k in expected if k.startswith("grad/")):
-        if key not in results or not _close(results[key], expected[key], case.dtype):
-            return (f"the output is right but the gradient with respect to {key[5:]} differs: is part of the "
-                    "computation detached, done in place, or using .data?")
-    return ""
+        return "", {}
+    expected = reference_results(case, layout)[2]
+    for name in sorted(k for k in expected if k.startswith("grad/")):
+        if name not in results or not _close(results[name], expected[name], case.dtype):
+            details = _compare(name, results[name], expected[name]) if name in results and \
+                tuple(results[name].shape) == tuple(expected[name].shape) else {}
+            return (f"the output is right but the gradient with respect to {name[5:]} differs: is part of the "
+                    "computation detached, done in place, or using .data?", details)
+    return "", {}
 
 
 def judge(exercise_id: str, case: Case, results: dict) -> Verdict:
-    """Pass, or fail with a message a student can act on."""
+    """Pass, or fail with a message a student can act on; details say on what input, what and where."""
     if case.exercise != exercise_id:
         raise ValueError(f"case is for {case.exercise!r}, not {exercise_id!r}")
-    problem = _problem(case, results)
+    problem, found = _problem(case, results)
+    details = {"input": describe(case), "section": SECTIONS[exercise_id], **found}
     if not problem:
-        return Verdict(True, "")
-    return Verdict(False, f"{BY_ID[exercise_id].name} ({describe(case)}): {problem}")
+        return Verdict(True, "", details)
+    return Verdict(False, f"{BY_ID[exercise_id].name} ({describe(case)}): {problem}", details)

@@ -1,12 +1,17 @@
-"""Match a student's parameters to the canonical weights, whatever their names and layout.
+"""Find which of a module's parameters holds which canonical weight, by role, whatever names and layout.
 
-A student parameter matches a canonical weight when both hold the same numbers once
-dimensions of size 1 are dropped: ``nn.Linear(C, h)`` (h, C), a 1x1 ``nn.Conv2d`` (h, C, 1, 1)
-and a raw ``nn.Parameter`` (h, C) all hold W1. Ties (for example hidden = 1, where W1 and
-W2 both reduce to (C,)) are settled by the order in which the forward pass uses the parameters
-(W1 before W2), then by registration order. Anything else raises MatchError with a
-message saying what was expected.
+A parameter's role is read from what the forward pass does with it, not from its shape:
+the parameters are ordered by their distance from the output in the autograd graph of one
+forward pass (W1 is used before W2, the channel stage before the spatial kernel), and each
+canonical weight, in the order the exercise uses them, takes the first parameter holding the
+same number of values. ``nn.Linear(C, h)`` (h, C), a 1x1 ``nn.Conv2d`` (h, C, 1, 1), a
+``nn.Conv1d`` (h, C, 1), a raw (C, h) parameter applied as ``z @ W`` and a flat (h * C,)
+parameter all hold W1. The canonical values are written into it in row-major order; which
+orientation the module reads them in (W1 or its transpose) is settled by the trusted judge,
+which tries each and verifies the whole function. Anything that cannot hold the weights
+raises MatchError with a message saying what was expected.
 """
+import math
 from itertools import permutations
 
 import torch
@@ -14,11 +19,7 @@ from torch import nn
 
 
 class MatchError(AssertionError):
-    """The student's module has parameters that cannot be matched to the exercise's weights."""
-
-
-def _core(shape) -> tuple:
-    return tuple(d for d in shape if d != 1)
+    """The module has parameters that cannot be matched to the exercise's weights."""
 
 
 def _expected(exercise: str, shapes: dict) -> str:
@@ -42,21 +43,24 @@ def _expected(exercise: str, shapes: dict) -> str:
     return mlp
 
 
-def _hints(named: list, shapes: dict) -> list:
+def _hints(named: list, shapes: dict, hints_for_sizes: dict) -> list:
     hints = []
     biases = [name for name, p in named if name.split(".")[-1].startswith("bias")]
     if biases:
         hints.append(f"found biases ({', '.join(biases)}): use bias=False")
     if "W1" in shapes:
         h, c = shapes["W1"]
-        matrices = [(name, tuple(p.shape)) for name, p in named if len(_core(p.shape)) == 2]
-        if len(matrices) == 4:
+        matrices = [(name, p) for name, p in named if c in tuple(p.shape) and p.numel() != h * c]
+        if sum(p.numel() == h * c for _, p in named) == 4:
             hints.append("found four weight matrices: the MLP must be one module, called on both descriptors")
-        for name, shape in matrices:
-            core = _core(shape)
-            if c in core and core not in ((h, c), (c, h)):
-                hints.append(f"{name} has shape {shape}: the hidden width should be "
-                             f"max(1, channels // reduction) = {h}")
+        for name, p in matrices:
+            if "spatial_kernel" in shapes and p.numel() == math.prod(shapes["spatial_kernel"]):
+                continue
+            hints.append(f"{name} has shape {tuple(p.shape)}: the hidden width should be "
+                         f"max(1, channels // reduction) = {h}")
+    for name, p in named:
+        if p.numel() in hints_for_sizes:
+            hints.append(hints_for_sizes[p.numel()].format(name=name, shape=tuple(p.shape)))
     return hints
 
 
@@ -64,7 +68,7 @@ def use_order(module: nn.Module, run) -> list:
     """The module's parameters, those used first in the forward pass (farthest from the output) first.
 
     Distances are counted backward through the autograd graph of one forward pass, so the
-    order holds for raw parameters and out-of-order registration alike.
+    order holds for raw parameters, einsum, out-of-order registration and stacked calls alike.
     """
     registered = list(module.parameters())
     try:
@@ -90,23 +94,25 @@ def use_order(module: nn.Module, run) -> list:
     return sorted(registered, key=lambda p: -distance.get(id(p), -1))
 
 
-def match(module: nn.Module, exercise: str, shapes: dict, order: list) -> dict:
-    """Canonical name -> the student's parameter holding that weight; raises MatchError otherwise."""
+def match(module: nn.Module, exercise: str, shapes: dict, order: list, hints_for_sizes: dict = None) -> dict:
+    """Canonical name -> the parameter holding that weight (same number of values); raises MatchError.
+
+    ``shapes``: canonical name -> shape, in the order the exercise uses the weights; ``order``:
+    the module's parameters in the order its forward pass uses them (``use_order``);
+    ``hints_for_sizes``: a parameter size -> a hint naming the mistake that gives that size.
+    """
     named = list(module.named_parameters())
     expected = _expected(exercise, shapes)
     batchnorms = [name for name, m in module.named_modules() if isinstance(m, nn.modules.batchnorm._BatchNorm)]
     if batchnorms:
         raise MatchError(f"found BatchNorm ({', '.join(batchnorms)}): the course's module has none; "
                          f"expected {expected}.")
-    if len(named) != len(shapes):
-        found = ", ".join(f"{name} {tuple(p.shape)}" for name, p in named) or "no parameters"
-        hints = _hints(named, shapes)
-        raise MatchError(f"expected {expected}; found {found}." + "".join(f" Hint: {h}." for h in hints))
     names_of = {id(p): name for name, p in named}
     params = sorted((p for _, p in named), key=lambda p: next(i for i, q in enumerate(order) if q is p))
-    for perm in permutations(params):
-        if all(_core(p.shape) == _core(shape) for p, shape in zip(perm, shapes.values())):
-            return dict(zip(shapes, perm))
-    found = ", ".join(f"{names_of[id(p)]} {tuple(p.shape)}" for p in params)
-    hints = _hints(named, shapes)
+    if len(named) == len(shapes):
+        for perm in permutations(params):
+            if all(p.numel() == math.prod(shape) for p, shape in zip(perm, shapes.values())):
+                return dict(zip(shapes, perm))
+    found = ", ".join(f"{names_of[id(p)]} {tuple(p.shape)}" for p in params) or "no parameters"
+    hints = _hints(named, shapes, hints_for_sizes or {})
     raise MatchError(f"expected {expected}; found {found}." + "".join(f" Hint: {h}." for h in hints))

@@ -5,16 +5,22 @@ The results are a flat dict of tensors, strings and floats, so they survive
 
     output           the forward output, on the CPU, in the dtype the student returned
     grad/input       d(sum(output * upstream)) / d input, when the input is floating
-    grad/<name>      the same for each canonical weight (W1, W2, eca_kernel, spatial_kernel),
-                     in the canonical shape
+    grad/<name>      the same for each canonical weight (W1, W2, eca_kernel, spatial_kernel), its
+                     values in the row-major order they were written into the student's parameter
     dtype, device    of the output, as strings; shape of the output as a string
     no_grad          names of inputs/weights that received no gradient, comma-separated
     type             for eca_kernel_size: the type name of the returned value
+
+When the student's code raises, the ProbeError names the likely mistake where the error
+message gives it away (a bare ``.squeeze()`` on N = 1 or C = 1, a wrong padding, ...).
 """
+import re
+
 import torch
 from torch import nn
 
-from .cases import Case, case_input, case_upstream, case_weights, weight_shapes
+from .cases import ECA_KERNEL_SIZES, SIGNATURES, Case, arguments, call, case_input, case_upstream, case_weights, \
+    weight_shapes
 from .matching import MatchError, match, use_order
 
 
@@ -23,23 +29,88 @@ class ProbeError(AssertionError):
 
 
 DTYPES = {"float32": torch.float32, "float64": torch.float64, "bfloat16": torch.bfloat16}
+BLOCKS = ("se_block", "eca_block", "channel_attention", "spatial_attention", "cbam")
+CONVOLVED = ("eca_block", "spatial_attention", "cbam")
+
+# (exercises, pattern in the error message, what the student most likely did)
+ERROR_HINTS = (
+    (("excitation", "se_block", "channel_attention", "cbam"), r"type float|float.*size|size.*float",
+     "the hidden width must be an int: max(1, channels // reduction), with // and not /"),
+    (("eca_block",), r"to have 1 channels?, but got",
+     "the 1-D convolution needs each descriptor as a (N, 1, C) sequence: one input channel and the C channels "
+     "along the length, not (N, C, 1)"),
+    (("spatial_attention", "cbam"), r"return_types",
+     "x.max(dim=1, keepdim=True) returns (values, indices): use its .values, or x.amax(dim=1, keepdim=True)"),
+    (("spatial_attention", "cbam"), r"to have 2 channels?, but got",
+     "the convolution takes exactly two maps, (N, 2, H, W): the max and the mean over the channel axis "
+     "(dim=1, keepdim=True), concatenated along dim 1"),
+    (("spatial_attention", "cbam"), r"Sizes of tensors must match except in dimension",
+     "the max map and the mean map must both be (N, 1, H, W): reduce over the channel axis (dim=1) only, "
+     "with keepdim=True"),
+    (CONVOLVED, r"size of tensor a|must match the size|is invalid for input of size|Padding size|Kernel size",
+     "the gate does not have x's size: check the convolution's zero padding ((k - 1) // 2 for ECA, "
+     "kernel_size // 2 for the spatial stage), and do not hard-code it"),
+)
 
 
-def _call(what: str, fn, *args):
+def _signature(exercise: str) -> str:
+    words = [name if default is None else f"{name}={default}" for name, default in SIGNATURES[exercise]]
+    return ", ".join(words)
+
+
+def _hint(case: Case, error: Exception) -> str:
+    text = f"{type(error).__name__}: {error}"
+    if isinstance(error, TypeError) and "argument" in text and case.kwargs and case.exercise in SIGNATURES:
+        return (f" Hint: the exercise API fixes the parameter names: "
+                f"({_signature(case.exercise)}); this check calls {call(case)}.")
+    specific, padding = ERROR_HINTS[:-1], ERROR_HINTS[-1]
+    for exercises, pattern, hint in specific:
+        if case.exercise in exercises and re.search(pattern, text):
+            return f" Hint: {hint}."
+    shape = tuple(case.shape)
+    if case.exercise in BLOCKS + ("excitation",) and len(shape) >= 2 and 1 in shape[:2]:
+        axis = "N = 1" if shape[0] == 1 else "C = 1"
+        return (f" Hint: this case has {axis}: a bare .squeeze() (or .view(-1)) drops that axis too; "
+                "flatten the descriptor with .flatten(1) or .reshape(n, c).")
+    exercises, pattern, hint = padding
+    if case.exercise in exercises and re.search(pattern, text):
+        return f" Hint: {hint}."
+    return ""
+
+
+def _call(what: str, case: Case, fn, *args, **kwargs):
     try:
-        return fn(*args)
+        return fn(*args, **kwargs)
     except (MatchError, ProbeError):
         raise
     except NotImplementedError:
         raise ProbeError(f"{what} raised NotImplementedError: replace the `raise NotImplementedError()` with your code")
     except Exception as error:
-        raise ProbeError(f"{what} raised {type(error).__name__}: {error}") from None
+        raise ProbeError(f"{what} raised {type(error).__name__}: {error}{_hint(case, error)}") from None
 
 
 def _kernel_size(obj, case: Case) -> dict:
-    value = _call(f"eca_kernel_size{case.args}", obj, *case.args)
+    value = _call(call(case), case, obj, *case.args, **(case.kwargs or {}))
     number = float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else float("nan")
     return {"output": torch.tensor(number, dtype=torch.float64), "type": type(value).__name__}
+
+
+def _size_hints(case: Case) -> dict:
+    """Parameter sizes that give a mistake away: an ECA kernel built without gamma and b, or without kernel_size."""
+    if case.exercise != "eca_block":
+        return {}
+    a = arguments(case)
+    (k,) = weight_shapes(case)["eca_kernel"]
+    hints = {}
+    default = ECA_KERNEL_SIZES.get((a["channels"], 2, 1))
+    if a["kernel_size"] is None and default is not None and default != k:
+        hints[default] = ("{name} holds " + str(default) + " weights, the kernel size for the default gamma=2, b=1: "
+                          "pass gamma and b on, eca_kernel_size(channels, gamma, b)")
+    rule = ECA_KERNEL_SIZES.get((a["channels"], a["gamma"], a["b"]))
+    if a["kernel_size"] is not None and rule is not None and rule != k:
+        hints[rule] = ("{name} holds " + str(rule) + " weights, the rule's kernel size: when kernel_size is given, "
+                       "use it")
+    return hints
 
 
 def probe(obj, case: Case) -> dict:
@@ -49,12 +120,13 @@ def probe(obj, case: Case) -> dict:
     dtype, device = DTYPES[case.dtype], torch.device(case.device)
     module, params = None, {}
     if isinstance(obj, type):
-        module = _call(f"{obj.__name__}{case.args}", obj, *case.args)
+        module = _call(call(case), case, obj, *case.args, **(case.kwargs or {}))
         if not isinstance(module, nn.Module):
             raise ProbeError(f"{obj.__name__} should subclass nn.Module, got {type(module).__name__}")
         probe_x = case_input(case).float()
         order = use_order(module, lambda: module(probe_x))
-        params = match(module, case.exercise, weight_shapes(case), order) if device.type != "meta" else {}
+        if device.type != "meta":
+            params = match(module, case.exercise, weight_shapes(case), order, _size_hints(case))
         module.to(device=device, dtype=dtype)
         with torch.no_grad():
             for name, w in case_weights(case).items() if params else ():
@@ -63,13 +135,13 @@ def probe(obj, case: Case) -> dict:
     else:
         fn = obj
     x = case_input(case).to(dtype).to(device).requires_grad_(True)
-    what = f"{getattr(obj, '__name__', 'forward')} on {case.dtype} input {tuple(x.shape)} on {case.device}"
+    what = f"{call(case)} on {'z' if case.exercise == 'excitation' else 'x'} {tuple(x.shape)} {case.dtype}"
     if device.type != "cpu":
-        what += (" (tensors made inside forward must use the input's device: device=x.device or "
+        what += (f" on {case.device} (tensors made inside forward must use the input's device: device=x.device or "
                  "torch.*_like(x); otherwise the code breaks on a GPU)")
     elif dtype != torch.float32:
         what += " (tensors made inside forward must use the input's dtype: dtype=x.dtype or torch.*_like(x))"
-    y = _call(what, fn, x)
+    y = _call(what, case, fn, x)
     if not isinstance(y, torch.Tensor):
         raise ProbeError(f"expected a tensor back, got {type(y).__name__}")
     results = {"dtype": str(y.dtype).replace("torch.", ""), "device": y.device.type, "shape": str(tuple(y.shape))}
@@ -78,7 +150,7 @@ def probe(obj, case: Case) -> dict:
         results["no_grad"] = "" if y.requires_grad else "input"
         return results
     upstream = case_upstream(case, y.shape).to(dtype).to(device)
-    _call("backward", lambda: (y * upstream).sum().backward())
+    _call("backward", case, lambda: (y * upstream).sum().backward())
     results["output"] = y.detach().to("cpu")
     missing = []
     for name, tensor in [("input", x)] + list(params.items()):

@@ -19,7 +19,8 @@ import torch.nn.functional as F
 class Mistake(NamedTuple):
     exercises: tuple  # exercise ids it applies to
     message: str  # what the student most likely did, and what to do instead
-    forward: Callable  # (x, weights) -> output; for eca_kernel_size: (*args) -> int
+    forward: Callable  # (x, weights) -> output; for eca_kernel_size: (channels, gamma, b) -> int
+    section: str = ""  # the book section that explains it (chapter stem # anchor), when not the exercise's own
 
 
 def _mlp(z, w, hidden=F.relu):
@@ -39,9 +40,9 @@ def _eca_gate(z, k, gate=torch.sigmoid):  # z: (N, C), one sequence per sample
     return gate(F.conv1d(z[:, None], k.reshape(1, 1, -1), padding=(k.numel() - 1) // 2)[:, 0])
 
 
-def _channel(x, w, paths=("avg", "max"), gate=torch.sigmoid, merge=None):
-    pooled = {"avg": x.mean((2, 3)), "max": x.amax((2, 3))}
-    logits = [_mlp(pooled[p], w) for p in paths]
+def _channel(x, w, paths=("avg", "max"), gate=torch.sigmoid, merge=None, hidden=F.relu):
+    pooled = {"avg": x.mean((2, 3)), "max": x.amax((2, 3)), "sum": x.sum((2, 3))}
+    logits = [_mlp(pooled[p], w, hidden) for p in paths]
     g = merge(logits) if merge else gate(sum(logits))
     return _rescale(x, g)
 
@@ -51,6 +52,10 @@ def _spatial(x, w, maps=("max", "mean"), gate=torch.sigmoid, dims=(1,)):
               "sum": x.sum(dims, keepdim=True)}
     stacked = torch.cat([pooled[m].expand(x.shape[0], 1, *x.shape[2:]) for m in maps], dim=1)  # (N, 2, H, W)
     return x * gate(_spatial_logits(w, stacked))
+
+
+def _maybe_spatial(x, w):  # the spatial stage after the channel stage, where the weights include one (CBAM)
+    return _spatial(x, w) if "spatial_kernel" in w else x
 
 
 def _batch_mean(z):
@@ -83,6 +88,11 @@ DETACHED = ("the gate is detached from autograd (.detach(), torch.no_grad(), .it
 NO_SIGMOID = "the sigmoid is missing: the gate should lie in (0, 1)"
 ADDED = "the gate is added to x; the block multiplies x by it"
 SOFTMAX = "softmax across channels couples them; each channel gets its own sigmoid"
+NO_RELU = "no ReLU between the two weight matrices: W2 @ relu(W1 @ z)"
+SIGMOID_SECTION = "02_excitation#why-a-sigmoid-and-not-a-softmax"
+MLP_SECTION = "02_excitation#the-bottleneck-mlp"
+SHARED_SECTION = "04_channel_attention#why-one-shared-mlp"
+ORDER_SECTION = "05_spatial_attention#the-whole-module-and-the-order-of-its-stages"
 BLOCKS = ("se_block", "eca_block", "channel_attention", "spatial_attention", "cbam")
 
 
@@ -109,11 +119,10 @@ SQUEEZE = (
 
 EXCITATION = (
     Mistake(("excitation",), NO_SIGMOID, lambda z, w: _mlp(z, w)),
-    Mistake(("excitation",), "no ReLU between the two weight matrices",
-            lambda z, w: torch.sigmoid(_mlp(z, w, IDENTITY))),
+    Mistake(("excitation",), NO_RELU, lambda z, w: torch.sigmoid(_mlp(z, w, IDENTITY))),
     Mistake(("excitation",), "ReLU and sigmoid swapped: ReLU after W1, sigmoid after W2",
             lambda z, w: F.relu(_mlp(z, w, torch.sigmoid))),
-    Mistake(("excitation",), SOFTMAX, lambda z, w: _softmax(_mlp(z, w))),
+    Mistake(("excitation",), SOFTMAX, lambda z, w: _softmax(_mlp(z, w)), SIGMOID_SECTION),
     Mistake(("excitation",), "tanh instead of the sigmoid: the gate should lie in (0, 1)",
             lambda z, w: torch.tanh(_mlp(z, w))),
     Mistake(("excitation",), "samples mixed: the batch was averaged; each row of z gets its own weights",
@@ -123,9 +132,11 @@ EXCITATION = (
 SE_BLOCK = (
     Mistake(("se_block",), NO_SIGMOID, lambda x, w: _se(x, w, gate=IDENTITY)),
     Mistake(("se_block",), "max pooling in the squeeze: SE averages over H and W", lambda x, w: _se(x, w, pool=_amax)),
-    Mistake(("se_block",), "no ReLU between the two weight matrices", lambda x, w: _se(x, w, hidden=IDENTITY)),
+    Mistake(("se_block",), "sum pooling in the squeeze: SE averages over H and W (divide by H * W)",
+            lambda x, w: _se(x, w, pool=lambda x: x.sum((2, 3))), "01_squeeze#why-the-mean"),
+    Mistake(("se_block",), NO_RELU, lambda x, w: _se(x, w, hidden=IDENTITY), MLP_SECTION),
     Mistake(("se_block",), ADDED, lambda x, w: _se(x, w, combine=lambda x, g: x + g[:, :, None, None])),
-    Mistake(("se_block",), SOFTMAX, lambda x, w: _se(x, w, gate=_softmax)),
+    Mistake(("se_block",), SOFTMAX, lambda x, w: _se(x, w, gate=_softmax), SIGMOID_SECTION),
     Mistake(("se_block",), "samples mixed: the squeeze was averaged over the batch too",
             lambda x, w: _se(x, w, pool=lambda x: _batch_mean(x.mean((2, 3))))),
     Mistake(BLOCKS, "returned x unchanged: multiply x by the gate", lambda x, w: x),
@@ -168,8 +179,13 @@ CHANNEL = (
             lambda x, w: _channel(x, w, merge=lambda l: torch.sigmoid(l[0]) + torch.sigmoid(l[1]))),
     Mistake(("channel_attention",), "the two paths were averaged: add them",
             lambda x, w: _channel(x, w, merge=lambda l: torch.sigmoid((l[0] + l[1]) / 2))),
-    Mistake(("channel_attention",), "the descriptors were added before the MLP: run the MLP on each, then add",
-            lambda x, w: _rescale(x, torch.sigmoid(_mlp(x.mean((2, 3)) + x.amax((2, 3)), w)))),
+    Mistake(("channel_attention",), "mlp(avg + max): the descriptors were added before the MLP; run the MLP on "
+            "each, mlp(avg) + mlp(max), then one sigmoid",
+            lambda x, w: _rescale(x, torch.sigmoid(_mlp(x.mean((2, 3)) + x.amax((2, 3)), w))), SHARED_SECTION),
+    Mistake(("channel_attention", "cbam"), NO_RELU + " (in the shared MLP)",
+            lambda x, w: _maybe_spatial(_channel(x, w, hidden=IDENTITY), w), MLP_SECTION),
+    Mistake(("channel_attention",), "sum pooling for the average path: the descriptor is the mean over H and W",
+            lambda x, w: _channel(x, w, paths=("sum", "max")), "01_squeeze#why-the-mean"),
     Mistake(("channel_attention",), NO_SIGMOID, lambda x, w: _channel(x, w, gate=IDENTITY)),
     Mistake(("channel_attention",), "samples mixed: the pooling ran over the batch too",
             lambda x, w: _rescale(x, torch.sigmoid(_mlp(_batch_mean(x.mean((2, 3))), w)
