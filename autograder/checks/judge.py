@@ -2,7 +2,8 @@
 
 The reference runs in float64 on the same values the student's code saw (input, weights and
 upstream gradient rounded to the case's dtype first). Its parameters are found by role, with the
-probe's own matching (``matching.match``), never by attribute path. The probe writes the canonical
+probe's own matching (``matching.match``), never by attribute path; it holds each weight in the
+canonical orientation (tests/reference checks it against hand-worked values). The probe writes the canonical
 values into each student parameter in row-major order; a module may read them in another
 orientation (a (C, hidden) matrix applied as ``z @ W``, a kernel stored channel-last) and still
 compute the exercise's function. So the judge tries each layout of the values (identity first,
