@@ -7,13 +7,14 @@ canonical orientation (tests/reference checks it against hand-worked values). Th
 values into each student parameter in row-major order; a module may read them in another
 orientation (a (C, hidden) matrix applied as ``z @ W``, a kernel stored channel-last) and still
 compute the exercise's function. So the judge tries each layout of the values (identity first,
-then transposes, axis permutations and swaps of same-size weights) and accepts the student when
+then transposes, axis permutations and swaps of W1 and W2) and accepts the student when
 one layout makes the reference agree on the output and every gradient.
 
 Each verdict carries details (plain JSON-able): input, expected, got, largest_difference, where,
 mistake (a known mistake's name) and section (book page stem and anchor).
 """
 import math
+from functools import lru_cache
 from itertools import permutations, product
 from typing import NamedTuple
 
@@ -61,15 +62,24 @@ def _orientations(shape: tuple) -> list:
 
 
 def layouts(shapes: dict) -> list:
+    """Index maps m over the canonical values V (concatenated flat): the module computes with V[m] (see _layouts)."""
+    return _layouts(tuple((name, tuple(shape)) for name, shape in shapes.items()))
+
+
+@lru_cache(maxsize=64)
+def _layouts(shapes: tuple) -> list:
     """Index maps m over the canonical values V (concatenated flat): the module computes with V[m].
 
     Identity first; then each weight read transposed (or with its axes permuted), and weights of the
-    same size swapped (where the forward pass's order could not tell them apart).
+    same size and rank swapped (W1 and W2, where the forward pass's order could not tell them apart).
     """
+    shapes = dict(shapes)
     names = list(shapes)
     sizes = {n: math.prod(shapes[n]) for n in names}
     offsets = dict(zip(names, [sum(sizes[m] for m in names[:i]) for i in range(len(names))]))
-    options = [[(source, index + offsets[source]) for source in names if sizes[source] == sizes[role]
+    alike = {role: [source for source in names if sizes[source] == sizes[role]
+                    and len(shapes[source]) == len(shapes[role])] for role in names}  # W1 and W2 may swap
+    options = [[(source, index + offsets[source]) for source in alike[role]
                 for index in _orientations(shapes[role])] for role in names]
     found = []
     for combo in product(*options):
@@ -90,37 +100,73 @@ def _split(flat: torch.Tensor, shapes: dict) -> dict:
 _CACHE: dict = {}
 
 
-def reference_results(case: Case, layout: int = 0):
-    """(x, effective weights, results) of the reference in float64 on the case's rounded values, read in ``layout``."""
-    cached = _CACHE.get((key(case), layout))
-    if cached is not None:
-        return cached
-    dtype, shapes = DTYPES[case.dtype], weight_shapes(case)
-    x = case_input(case).to(dtype).double().requires_grad_(True)
-    values = torch.cat([w.to(dtype).double().reshape(-1) for w in case_weights(case).values()] or [torch.zeros(0)])
-    index = layouts(shapes)[layout]
-    weights = _split(values[index], shapes)
-    params = {}
-    if case.exercise == "squeeze":
-        y = ref.squeeze(x)
-    else:
-        module = getattr(ref, BY_ID[case.exercise].name)(*case.args, **(case.kwargs or {})).double()
-        params = match(module, case.exercise, shapes, use_order(module, lambda: module(x.detach())))
-        with torch.no_grad():
-            for name, p in params.items():
-                p.copy_(weights[name].reshape(p.shape))
-        y = module(x)
-    (y * case_upstream(case, y.shape).to(dtype).double()).sum().backward()
-    results = {"output": y.detach(), "grad/input": x.grad}
-    if params:
-        effective = torch.cat([params[name].grad.reshape(-1) for name in shapes])
-        grads = torch.zeros_like(values)
-        grads[index] = effective  # d loss / d value v[index[i]] = d loss / d effective weight i
-        results.update({f"grad/{name}": g for name, g in _split(grads, shapes).items()})
+def _cached(name: str, case: Case, layout, build):
     if len(_CACHE) > 4096:
         _CACHE.clear()
-    _CACHE[(key(case), layout)] = found = (x.detach(), weights, results)
-    return found
+    entry = (name, key(case), layout)
+    if entry not in _CACHE:
+        _CACHE[entry] = build()
+    return _CACHE[entry]
+
+
+def _setup(case: Case):
+    """(x, canonical values V, the reference module or None, its parameters by role), built once per case."""
+    def build():
+        dtype, shapes = DTYPES[case.dtype], weight_shapes(case)
+        x = case_input(case).to(dtype).double()
+        values = [w.to(dtype).double().reshape(-1) for w in case_weights(case).values()]
+        values = torch.cat(values) if values else torch.zeros(0, dtype=torch.float64)
+        if case.exercise == "squeeze":
+            return x, values, None, {}
+        module = getattr(ref, BY_ID[case.exercise].name)(*case.args, **(case.kwargs or {})).double()
+        return x, values, module, match(module, case.exercise, shapes, use_order(module, lambda: module(x)))
+    return _cached("setup", case, None, build)
+
+
+def _run(case: Case, layout: int):
+    """(x, effective weights, output) of the reference with the values read in ``layout``; the module is loaded."""
+    x, values, module, params = _setup(case)
+    shapes = weight_shapes(case)
+    weights = _split(values[layouts(shapes)[layout]], shapes)
+    if module is None:
+        return x, weights, ref.squeeze
+    with torch.no_grad():
+        for name, p in params.items():
+            p.copy_(weights[name].reshape(p.shape))
+    return x, weights, module
+
+
+def reference_output(case: Case, layout: int = 0) -> torch.Tensor:
+    """The reference's float64 output on the case with the values read in ``layout``."""
+    def build():
+        x, _, fn = _run(case, layout)
+        with torch.no_grad():
+            return fn(x)
+    return _cached("output", case, layout, build)
+
+
+def reference_results(case: Case, layout: int = 0):
+    """(x, effective weights, results) of the reference in float64 on the case's rounded values, read in ``layout``.
+
+    results: output, grad/input and grad/<name> for each canonical weight, the gradient with respect to the
+    values the probe wrote (so it compares with the student's whatever layout the module reads them in).
+    """
+    def build():
+        x, weights, fn = _run(case, layout)
+        x = x.clone().requires_grad_(True)
+        _, values, _, params = _setup(case)
+        shapes = weight_shapes(case)
+        y = fn(x)
+        loss = (y * case_upstream(case, y.shape).to(DTYPES[case.dtype]).double()).sum()
+        grads = torch.autograd.grad(loss, [x] + [params[name] for name in shapes])
+        results = {"output": y.detach(), "grad/input": grads[0]}
+        if params:
+            index = layouts(shapes)[layout]
+            by_value = torch.zeros_like(values)
+            by_value[index] = torch.cat([g.reshape(-1) for g in grads[1:]])  # d loss / d value index[i]
+            results.update({f"grad/{name}": g for name, g in _split(by_value, shapes).items()})
+        return x.detach(), weights, results
+    return _cached("results", case, layout, build)
 
 
 def _difference(actual: torch.Tensor, expected: torch.Tensor):
@@ -161,13 +207,13 @@ def _compare(label: str, actual: torch.Tensor, expected: torch.Tensor) -> dict:
             "largest_difference": largest, "where": where}
 
 
-def _named_mistake(case: Case, actual: torch.Tensor):
-    """The first known mistake (under any layout of the weights) whose output the student's matches."""
+def _named_mistake(case: Case, actual: torch.Tensor, closest: int):
+    """The first known mistake whose output the student's matches, the weights read as the closest layout reads them."""
     if case.dtype == "bfloat16":
         return None
     for mistake in for_exercise(case.exercise):
-        for layout in range(len(layouts(weight_shapes(case)))):
-            x, weights, _ = reference_results(case, layout)
+        for layout in dict.fromkeys((closest, 0)):
+            x, weights, _ = _run(case, layout)
             try:
                 with torch.no_grad():
                     guess = mistake.forward(x, weights)
@@ -220,13 +266,13 @@ def _output(case: Case, results: dict) -> tuple:
     actual = results["output"]
     count = len(layouts(weight_shapes(case)))
     for layout in range(count):
-        if _close(actual, reference_results(case, layout)[2]["output"], case.dtype):
+        if _close(actual, reference_output(case, layout), case.dtype):
             return "", {}, layout
     # the layout closest to the student's output explains the difference best
-    closest = min(range(count), key=lambda i: _difference(actual, reference_results(case, i)[2]["output"])[0])
-    details = _compare("output", actual, reference_results(case, closest)[2]["output"])
+    closest = min(range(count), key=lambda i: _difference(actual, reference_output(case, i))[0])
+    details = _compare("output", actual, reference_output(case, closest))
     problem = f"the output differs from the expected one (largest difference {details['largest_difference']:.3g})."
-    mistake = _named_mistake(case, actual)
+    mistake = _named_mistake(case, actual, closest)
     if mistake is not None:
         details["mistake"] = mistake.message
         if mistake.section:
@@ -239,7 +285,7 @@ def _problem(case: Case, results: dict) -> tuple:
     """(problem in words or "", details)."""
     if case.exercise == "eca_kernel_size":
         return _kernel_size(case, results)
-    shape = str(tuple(reference_results(case)[2]["output"].shape))
+    shape = str(tuple(reference_output(case).shape))
     if results["device"] != case.device:
         return (f"the output is on {results['device']}, expected {case.device}: create tensors inside forward "
                 "on the input's device (device=x.device, or torch.*_like(x))",

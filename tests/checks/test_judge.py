@@ -31,6 +31,8 @@ def test_layouts_worked_by_hand():
     assert [m.tolist() for m in layouts({"W1": (1, 4), "W2": (4, 1)})] == [list(range(8)), [4, 5, 6, 7, 0, 1, 2, 3]]
     assert len(layouts({"W1": (2, 8), "W2": (8, 2), "spatial_kernel": (2, 3, 3)})) == 2 * 2 * 2 * 6
     assert [m.tolist() for m in layouts({"eca_kernel": (3,)})] == [[0, 1, 2]]
+    # a spatial kernel as large as W1 is never read as W1: only same-size weights of the same rank swap
+    assert len(layouts({"W1": (3, 6), "W2": (6, 3), "spatial_kernel": (2, 3, 3)})) == 2 * 2 * 2 * 6
 
 
 @pytest.mark.parametrize("exercise_id", MODULES)
