@@ -54,7 +54,7 @@ ERROR_HINTS = (
 
 
 def _signature(exercise: str) -> str:
-    words = [name if default is None else f"{name}={default}" for name, default in SIGNATURES[exercise]]
+    words = [name if name == "channels" else f"{name}={default}" for name, default in SIGNATURES[exercise]]
     return ", ".join(words)
 
 
@@ -78,7 +78,8 @@ def _hint(case: Case, error: Exception) -> str:
     return ""
 
 
-def _call(what: str, case: Case, fn, *args, **kwargs):
+def _call(what: str, case: Case, fn, *args, note: str = "", **kwargs):
+    """fn(*args, **kwargs); an error becomes a ProbeError with the likely mistake, else with ``note``."""
     try:
         return fn(*args, **kwargs)
     except (MatchError, ProbeError):
@@ -86,7 +87,7 @@ def _call(what: str, case: Case, fn, *args, **kwargs):
     except NotImplementedError:
         raise ProbeError(f"{what} raised NotImplementedError: replace the `raise NotImplementedError()` with your code")
     except Exception as error:
-        raise ProbeError(f"{what} raised {type(error).__name__}: {error}{_hint(case, error)}") from None
+        raise ProbeError(f"{what} raised {type(error).__name__}: {error}{_hint(case, error) or note}") from None
 
 
 def _kernel_size(obj, case: Case) -> dict:
@@ -104,11 +105,11 @@ def _size_hints(case: Case) -> dict:
     hints = {}
     default = ECA_KERNEL_SIZES.get((a["channels"], 2, 1))
     if a["kernel_size"] is None and default is not None and default != k:
-        hints[default] = ("{name} holds " + str(default) + " weights, the kernel size for the default gamma=2, b=1: "
+        hints[default] = ("{name} holds k = " + str(default) + ", the kernel size for the default gamma=2, b=1: "
                           "pass gamma and b on, eca_kernel_size(channels, gamma, b)")
     rule = ECA_KERNEL_SIZES.get((a["channels"], a["gamma"], a["b"]))
     if a["kernel_size"] is not None and rule is not None and rule != k:
-        hints[rule] = ("{name} holds " + str(rule) + " weights, the rule's kernel size: when kernel_size is given, "
+        hints[rule] = ("{name} holds k = " + str(rule) + ", the rule's kernel size: when kernel_size is given, "
                        "use it")
     return hints
 
@@ -136,12 +137,14 @@ def probe(obj, case: Case) -> dict:
         fn = obj
     x = case_input(case).to(dtype).to(device).requires_grad_(True)
     what = f"{call(case)} on {'z' if case.exercise == 'excitation' else 'x'} {tuple(x.shape)} {case.dtype}"
+    note = ""
     if device.type != "cpu":
-        what += (f" on {case.device} (tensors made inside forward must use the input's device: device=x.device or "
-                 "torch.*_like(x); otherwise the code breaks on a GPU)")
+        what += f" on {case.device}"
+        note = (" Hint: tensors made inside forward must use the input's device: device=x.device or "
+                "torch.*_like(x); otherwise the code breaks on a GPU.")
     elif dtype != torch.float32:
-        what += " (tensors made inside forward must use the input's dtype: dtype=x.dtype or torch.*_like(x))"
-    y = _call(what, case, fn, x)
+        note = " Hint: tensors made inside forward must use the input's dtype: dtype=x.dtype or torch.*_like(x)."
+    y = _call(what, case, fn, x, note=note)
     if not isinstance(y, torch.Tensor):
         raise ProbeError(f"expected a tensor back, got {type(y).__name__}")
     results = {"dtype": str(y.dtype).replace("torch.", ""), "device": y.device.type, "shape": str(tuple(y.shape))}
