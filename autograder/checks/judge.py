@@ -264,6 +264,10 @@ def _shape_hint(case: Case, got: str) -> str:
 def _output(case: Case, results: dict) -> tuple:
     """(problem, details, layout) for the forward output: layout is the index of the layout that agrees."""
     actual = results["output"]
+    expected_shape = tuple(reference_output(case).shape)
+    if not isinstance(actual, torch.Tensor) or tuple(actual.shape) != expected_shape or actual.is_complex():
+        return (f"the output tensor sent back is not a real tensor of shape {expected_shape}",
+                {"expected": f"shape {expected_shape}"}, None)
     count = len(layouts(weight_shapes(case)))
     for layout in range(count):
         if _close(actual, reference_output(case, layout), case.dtype):

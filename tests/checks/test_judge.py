@@ -142,3 +142,11 @@ def test_every_section_named_is_a_heading_of_the_book():
     for section in sections:
         stem, anchor = section.split("#")
         assert anchor in _anchors(stem), section
+
+
+def test_an_output_whose_tensor_contradicts_its_reported_shape_fails_without_broadcasting():
+    case = next(c for c in _float64_cases("se_block") if tuple(c.shape) == (3, 8, 4, 6))
+    hostile = _results(case, output(case))
+    hostile["output"] = torch.zeros(4096, 1, 1, 1, dtype=torch.float64)  # would broadcast to 4096 x (3, 8, 4, 6)
+    verdict = judge("se_block", case, hostile)
+    assert not verdict.passed and "not a real tensor of shape (3, 8, 4, 6)" in verdict.message
