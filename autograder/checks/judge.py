@@ -124,7 +124,7 @@ def _setup(case: Case):
 
 
 def _run(case: Case, layout: int):
-    """(x, effective weights, output) of the reference with the values read in ``layout``; the module is loaded."""
+    """(x, effective weights, the reference to call): its parameters loaded with the values read in ``layout``."""
     x, values, module, params = _setup(case)
     shapes = weight_shapes(case)
     weights = _split(values[layouts(shapes)[layout]], shapes)
