@@ -114,6 +114,18 @@ class ExcitationRatio(nn.Module):
         return torch.sigmoid(self.fc2(F.relu(self.fc1(z))))
 
 
+class ExcitationFloatHidden(nn.Module):
+    """The hidden width computed with /."""
+
+    def __init__(self, channels, reduction=16):
+        super().__init__()
+        h = max(1, channels / reduction)
+        self.fc1, self.fc2 = nn.Linear(channels, h, bias=False), nn.Linear(h, channels, bias=False)
+
+    def forward(self, z):
+        return torch.sigmoid(self.fc2(F.relu(self.fc1(z))))
+
+
 # ---- SEBlock ------------------------------------------------------------------------------------
 
 class SEBlockInOut(nn.Module):
@@ -326,6 +338,23 @@ class ChannelAttentionBareSqueeze(nn.Module):
         return x * torch.sigmoid(mlp(avg) + mlp(mx)).view(n, c, 1, 1)
 
 
+class ChannelAttentionTwoMLPs(nn.Module):
+    def __init__(self, channels, reduction=16):
+        super().__init__()
+        h = _hidden(channels, reduction)
+        self.avg_mlp = nn.Sequential(nn.Linear(channels, h, bias=False), nn.ReLU(), nn.Linear(h, channels, bias=False))
+        self.max_mlp = nn.Sequential(nn.Linear(channels, h, bias=False), nn.ReLU(), nn.Linear(h, channels, bias=False))
+
+    def forward(self, x):
+        logits = self.avg_mlp(x.mean((2, 3))) + self.max_mlp(x.amax((2, 3)))
+        return x * torch.sigmoid(logits)[:, :, None, None]
+
+
+class ChannelAttentionDetached(ChannelAttentionStacked):
+    def forward(self, x):
+        return super().forward(x).detach() + 0 * x
+
+
 # ---- SpatialAttention ---------------------------------------------------------------------------
 
 class SpatialAttentionChannelLast(nn.Module):
@@ -472,14 +501,15 @@ CORRECT = {
 
 WRONG = {
     "squeeze": [(squeeze_bare, "shape"), (squeeze_square, "")],
-    "excitation": [(ExcitationNoReLU, "no ReLU"), (ExcitationRatio, "reduction=16")],
+    "excitation": [(ExcitationNoReLU, "no ReLU"), (ExcitationRatio, "reduction=16"), (ExcitationFloatHidden, "//")],
     "se_block": [(SEBlockBareSqueeze, ".squeeze()"), (SEBlockMax, "max pooling"), (SEBlockSum, "sum pooling"),
                  (SEBlockNoReLU, "no ReLU")],
     "eca_kernel_size": [(eca_kernel_size_g, "gamma=2, b=1")],
     "eca_block": [(ECABlockIgnoresGammaB, "pass gamma and b on"), (ECABlockIgnoresKernelSize, "use it"),
                   (ECABlockTransposed, "(N, 1, C)"), (ECABlockPaddingOne, "padding"), (ECABlockG, "gamma=2")],
     "channel_attention": [(ChannelAttentionNoReLU, "no ReLU"), (ChannelAttentionAddFirst, "mlp(avg + max)"),
-                          (ChannelAttentionRatio, "reduction=16"), (ChannelAttentionBareSqueeze, ".squeeze()")],
+                          (ChannelAttentionRatio, "reduction=16"), (ChannelAttentionBareSqueeze, ".squeeze()"),
+                          (ChannelAttentionTwoMLPs, "one module"), (ChannelAttentionDetached, "detached")],
     "spatial_attention": [(SpatialAttentionMeanFirst, "wrong order"), (SpatialAttentionPadding3, "padding"),
                           (SpatialAttentionK, "kernel_size=7"), (SpatialAttentionMaxTuple, ".values"),
                           (SpatialAttentionWrongAxis, "dim=1")],
