@@ -1,10 +1,14 @@
 """Checks of student code against the reference, shared by hidden tests and the grader.
 
-    cases(exercise_id) -> [Case]          deterministic probe cases (cases.py)
-    probe(obj, case) -> dict              runs student code, returns plain data; never reads the reference
-                                          (probe.py; raises MatchError / ProbeError, both AssertionErrors)
-    judge(exercise_id, case, results)     trusted: compares with the reference, names the likely mistake
-        -> Verdict(passed, message)       (judge.py)
+    cases(exercise_id) -> [Case]          deterministic probe cases, plain data (cases.py)
+    probe(obj, case) -> dict              runs student code, returns plain data; never reads the reference;
+                                          finds each parameter's role by use order and size (matching.py)
+                                          (probe.py; raises MatchError / ProbeError, both AssertionErrors,
+                                          whose messages end in " Hint: <the likely mistake>." when known)
+    judge(exercise_id, case, results)     trusted: compares with the reference under each layout of the
+        -> Verdict(passed, message,       weights, names the likely mistake; details: input, expected,
+                   details)               got, largest_difference, where, mistake, section (judge.py)
+    error_verdict(exercise_id, case, error) -> Verdict    the same for a case whose probe raised
     check(exercise_id, obj)               probe + judge over every case; raises AssertionError
 
 The sandbox imports only ``cases`` and ``probe`` (this package's top level never imports the

@@ -331,3 +331,15 @@ def judge(exercise_id: str, case: Case, results: dict) -> Verdict:
     if not problem:
         return Verdict(True, "", details)
     return Verdict(False, f"{BY_ID[exercise_id].name} ({describe(case)}): {problem}", details)
+
+
+def error_verdict(exercise_id: str, case: Case, error: str) -> Verdict:
+    """The failed verdict of a case whose probe raised in the sandbox (``error``: the ProbeError's text).
+
+    The probe ends its messages with " Hint: <the likely mistake>." where it recognised one.
+    """
+    message = str(error)
+    details = {"input": describe(case), "section": SECTIONS[exercise_id]}
+    if " Hint: " in message:
+        details["mistake"] = message.split(" Hint: ", 1)[1].strip().rstrip(".")[:EXCERPT]
+    return Verdict(False, f"{BY_ID[exercise_id].name} ({describe(case)}): {message}", details)

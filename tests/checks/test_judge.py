@@ -150,3 +150,18 @@ def test_an_output_whose_tensor_contradicts_its_reported_shape_fails_without_bro
     hostile["output"] = torch.zeros(4096, 1, 1, 1, dtype=torch.float64)  # would broadcast to 4096 x (3, 8, 4, 6)
     verdict = judge("se_block", case, hostile)
     assert not verdict.passed and "not a real tensor of shape (3, 8, 4, 6)" in verdict.message
+
+
+def test_an_error_in_the_sandbox_becomes_a_verdict_naming_the_mistake():
+    from autograder.checks import ProbeError
+    from autograder.checks.judge import error_verdict
+    from gallery import SEBlockBareSqueeze
+
+    case = next(c for c in cases("se_block") if tuple(c.shape)[1] == 1)
+    with pytest.raises(ProbeError) as raised:
+        probe(SEBlockBareSqueeze, case)
+    verdict = error_verdict("se_block", case, str(raised.value))
+    assert not verdict.passed and verdict.details["input"] == "SEBlock(1) on x (3, 1, 4, 5) float64 cpu"
+    assert verdict.details["mistake"].startswith("this case has C = 1: a bare .squeeze()")
+    assert verdict.details["section"] == SECTIONS["se_block"]
+    assert "mistake" not in error_verdict("se_block", case, "RuntimeError: boom").details
