@@ -84,8 +84,11 @@ def _call(what: str, case: Case, fn, *args, note: str = "", **kwargs):
         return fn(*args, **kwargs)
     except (MatchError, ProbeError):
         raise
-    except NotImplementedError:
-        raise ProbeError(f"{what} raised NotImplementedError: replace the `raise NotImplementedError()` with your code")
+    except NotImplementedError as error:
+        if not str(error):  # the exercise's stub; torch's own NotImplementedErrors (meta tensors) carry a message
+            raise ProbeError(f"{what} raised NotImplementedError: replace the `raise NotImplementedError()` "
+                             "with your code") from None
+        raise ProbeError(f"{what} raised NotImplementedError: {error}{_hint(case, error) or note}") from None
     except Exception as error:
         raise ProbeError(f"{what} raised {type(error).__name__}: {error}{_hint(case, error) or note}") from None
 

@@ -90,3 +90,20 @@ def test_nothing_in_the_sandbox_files_passes_an_exercise(exercise):
             if (inspect.isfunction(obj) or inspect.isclass(obj)) and obj.__module__ == module.__name__:
                 with pytest.raises(Exception):
                     check(exercise.id, obj)
+
+
+def test_a_tensor_moved_to_the_cpu_inside_forward_is_named_on_the_meta_device():
+    class MovesToCPU(torch.nn.Module):
+        def __init__(self, kernel_size=7):
+            super().__init__()
+            self.conv = torch.nn.Conv2d(2, 1, kernel_size, padding=kernel_size // 2, bias=False)
+
+        def forward(self, x):
+            maps = torch.cat((x.amax(1, keepdim=True), x.mean(1, keepdim=True)), 1)
+            return x * torch.sigmoid(self.conv(maps)).to("cpu")
+
+    meta = next(c for c in cases("spatial_attention") if c.device == "meta")
+    with pytest.raises(AssertionError, match="device=x.device"):
+        probe(MovesToCPU, meta)
+    with pytest.raises(AssertionError, match="replace the `raise NotImplementedError\\(\\)`"):
+        probe(lambda x: (_ for _ in ()).throw(NotImplementedError()), cases("squeeze")[0])
