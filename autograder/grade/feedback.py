@@ -89,6 +89,16 @@ def first_step(exercise: dict) -> str:
     return exercise["message"] or exercise["explanation"]
 
 
+def start_here(exercises: list) -> list:
+    """Per exercise that lost points, the first thing to fix; exercises with the same step share one entry."""
+    steps = {}
+    for e in exercises:
+        if e["status"] != "passed":
+            step = steps.setdefault((e["status"], clean(first_step(e), 300)), [])
+            step.append({"exercise": e["exercise"], "name": e["name"], "anchor": e["anchor"]})
+    return [{"status": status, "step": step, "exercises": found} for (status, step), found in steps.items()]
+
+
 def feedback_model(record: dict, cells: dict) -> dict:
     """Everything the page shows, as plain JSON-able data (the page is drawn from this alone)."""
     notebooks = {}
@@ -111,8 +121,7 @@ def feedback_model(record: dict, cells: dict) -> dict:
         "display_name": clean(record.get("display_name") or "", 200),
         "score": sum(e["score"] or 0 for e in everything),
         "max_score": sum(e["max_score"] or 0 for e in everything),
-        "start_here": [{"exercise": e["exercise"], "name": e["name"], "anchor": e["anchor"], "status": e["status"],
-                        "step": clean(first_step(e), 300)} for e in everything if e["status"] != "passed"],
+        "start_here": start_here(everything),
         "notebooks": list(notebooks.values()),
         "notes": [clean(n, 500) for n in record.get("notes", [])[:MAX_NOTES]],
     }
@@ -124,12 +133,27 @@ def badge(status: str) -> str:
     return f'<span class="badge {status}">{"✓ " if status == "passed" else ""}{status}</span>'
 
 
-def check_html(check: dict) -> str:
+def what_went_wrong(check: dict, name: str) -> str:
+    """The check's message without what the page already shows beside it (the case, the named mistake)."""
+    message = check.get("message", "")
+    prefix = f"{name} ({check.get('case', '')}): "
+    message = message[len(prefix):] if message.startswith(prefix) else message
+    if "mistake" in check:
+        message = message.split(" This looks like a known mistake:")[0]
+    return message
+
+
+def check_html(check: dict, name: str) -> str:
     mark = "✓" if check["passed"] else "✗"
     parts = [f'<p><b>{mark} {esc(check.get("case", "check"))}</b></p>']
     if "input" in check and check["input"] != check.get("case"):
         parts.append(f'<p class="label">Input</p><pre>{esc(check["input"])}</pre>')
     if not check["passed"]:
+        message = what_went_wrong(check, name)
+        if message:
+            parts.append(f"<p>{esc(message)}</p>")
+        if "mistake" in check:
+            parts.append(f'<p class="mistake"><b>Known mistake:</b> {esc(check["mistake"])}</p>')
         if "expected" in check or "got" in check:
             parts.append('<div class="pair">'
                          f'<div><p class="label">Expected</p><pre>{esc(check.get("expected", "—"))}</pre></div>'
@@ -138,13 +162,17 @@ def check_html(check: dict) -> str:
         if check["largest_difference"] is not None or "where" in check:
             difference = "" if check["largest_difference"] is None else f' {check["largest_difference"]:.3g}'
             where = f' at <code>{esc(check["where"])}</code>' if "where" in check else ""
-            parts.append(f"<p>Largest difference{difference}{where}.</p>")
-        if "mistake" in check:
-            parts.append(f'<p class="mistake"><b>Known mistake:</b> {esc(check["mistake"])}</p>')
-        if "message" in check:
-            parts.append(f'<p>{esc(check["message"])}</p>')
+            parts.append(f'<p class="muted">Largest difference{difference}{where}.</p>')
         parts.append(f'<p><a href="{safe_url(check["book"])}">Read the book section that explains this step</a></p>')
     return f'<div class="check">{"".join(parts)}</div>'
+
+
+def plural(n: int, noun: str) -> str:
+    return f"{n} {noun}{'s' * (n != 1)}"
+
+
+def unit(value) -> str:
+    return "point" if number(value) == 1 else "points"
 
 
 def code_html(cell: dict) -> str:
@@ -155,16 +183,21 @@ def exercise_html(exercise: dict, cells: list) -> str:
     failing = [c for c in exercise["checks"] if not c["passed"]]
     passing = [c for c in exercise["checks"] if c["passed"]]
     head = (f'<div class="card-head"><h3><code>{esc(exercise["name"])}</code></h3><span>{badge(exercise["status"])} '
-            f'<span class="score">{points(exercise["score"])} / {points(exercise["max_score"])} points</span></span></div>')
+            f'<span class="score">{points(exercise["score"])} / {points(exercise["max_score"])} '
+            f'{unit(exercise["max_score"])}</span></span></div>')
     body = [f'<p>{esc(exercise["explanation"])}</p>']
-    if exercise["status"] != "passed" and exercise["message"]:
-        body.append(f'<p class="label">What the grader found</p><pre>{esc(exercise["message"], 1600)}</pre>')
+    if exercise["status"] != "passed" and exercise["message"] and not failing:
+        body.append(f'<p class="label">What the grader found</p><pre>{esc(exercise["message"])}</pre>')
     if exercise["checks"]:
         body.append(f'<p class="muted">{exercise["checks_passed"]} of {len(exercise["checks"])} checks passed.</p>')
-    body.extend(check_html(c) for c in failing)
+    if failing:
+        body.append(check_html(failing[0], exercise["name"]))
+    if failing[1:]:
+        body.append(f"<details><summary>{plural(len(failing) - 1, 'more failing check')}</summary>"
+                    + "".join(check_html(c, exercise["name"]) for c in failing[1:]) + "</details>")
     if passing:
-        body.append(f"<details><summary>The {len(passing)} check{'s' * (len(passing) != 1)} that passed</summary>"
-                    + "".join(check_html(c) for c in passing) + "</details>")
+        body.append(f"<details><summary>{plural(len(passing), 'check')} that passed</summary>"
+                    + "".join(check_html(c, exercise["name"]) for c in passing) + "</details>")
     if exercise["book"] and exercise["status"] != "passed" and not failing:
         body.append(f'<p><a href="{safe_url(exercise["book"])}">The book chapter for this exercise</a></p>')
     mine = [c for c in cells if c["number"] in exercise["your_code"]]
@@ -194,8 +227,9 @@ def student_page(model: dict) -> str:
                   f'<span class="score">{points(n["score"])}/{points(n["max_score"])}</span></li>'
                   for n in model["notebooks"])
     if model["start_here"]:
-        steps = "".join(f'<li>{badge(s["status"])} <a href="#{s["anchor"]}"><code>{esc(s["name"])}</code></a>: '
-                        f'{esc(s["step"])}</li>' for s in model["start_here"])
+        steps = "".join(f'<li>{badge(s["status"])} ' + ", ".join(
+            f'<a href="#{e["anchor"]}"><code>{esc(e["name"])}</code></a>' for e in s["exercises"])
+            + f': {esc(s["step"])}</li>' for s in model["start_here"])
         start = f'<div class="start"><h2 id="start-here">Start here</h2><ol>{steps}</ol></div>'
     else:
         start = '<div class="start"><p id="start-here">Every exercise passed every check.</p></div>'
