@@ -250,6 +250,16 @@ def feedback_folder(results: Path, student: str) -> Path:
     return Path(results) / "feedback" / student
 
 
+def older_record(student: str, results: list, notes: list) -> dict:
+    """The record of the grader's older calls, which passed the id, ExerciseResults and notes apart."""
+    return {"student": student, "results": [r.row() for r in results], "notes": notes}
+
+
+def page(student: str, notebook: str, results: list, notes: list) -> str:
+    """The older per-notebook page call: the page of that notebook's results alone."""
+    return student_page(feedback_model(older_record(student, [r for r in results if r.notebook == notebook], notes), {}))
+
+
 def write_feedback(results: Path, record: dict, cells: dict, notes: list | None = None) -> None:
     """RESULTS/feedback/STUDENT/index.html and feedback.json for one student's record.
 
@@ -257,7 +267,7 @@ def write_feedback(results: Path, record: dict, cells: dict, notes: list | None 
     call, write_feedback(results, student, exercise_results, notes), which carries no cells.)
     """
     if isinstance(record, str):
-        record, cells = {"student": record, "results": [r.row() for r in cells], "notes": notes or []}, {}
+        record, cells = older_record(record, cells, notes or []), {}
     folder = feedback_folder(results, record.get("student"))
     model = feedback_model(record, cells or {})
     write_atomically(folder / "feedback.json", json.dumps(model, indent=1, ensure_ascii=False, allow_nan=False) + "\n")

@@ -2,7 +2,8 @@
 
 A histogram of the students' totals, per exercise the share of students in each status (a
 chart, with the numbers beside it), the named mistakes most students made (what the next
-lecture should address), and the students who need a look, each linked to their feedback page.
+lecture should address), and the students who need a look (the grader flagged their
+submission, or they have under half the points), each linked to their feedback page.
 """
 from collections import Counter
 from pathlib import Path
@@ -81,13 +82,22 @@ def mistakes_list(records: list) -> str:
     return f'<ol class="plain">{items}</ol>{more}'
 
 
+def why_attention(record: dict) -> str:
+    """The grader's reason (not submitted, unreadable, crashed, timed out), else a total under half the points."""
+    if record.get("attention"):
+        return clean(record["attention"], 500)
+    if total(record) < total(record, "max_score") / 2:
+        return "under half the points"
+    return ""
+
+
 def attention_list(results: Path, records: list) -> str:
-    flagged = [r for r in records if r.get("attention")]
+    flagged = [(r, why_attention(r)) for r in records if why_attention(r)]
     if not flagged:
         return "<p>No submission needs attention.</p>"
     items = "".join(
         f'<li>{student_link(results, r.get("student"))} {name_of(r)}<span class="score">{points(total(r))} / '
-        f'{points(total(r, "max_score"))}</span>: {esc(r["attention"], 500)}</li>' for r in flagged)
+        f'{points(total(r, "max_score"))}</span>: {esc(why)}</li>' for r, why in flagged)
     return f'<ul class="plain">{items}</ul>'
 
 

@@ -8,11 +8,14 @@ if some text slipped through unescaped.
 """
 import math
 import re
+import reprlib
 from html import escape
 
 ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[@-_]")
 # control characters (but tab and newline), bidirectional overrides and lone surrogates
 INVISIBLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ud800-\udfff]")
+SHORT = reprlib.Repr()
+SHORT.maxlevel, SHORT.maxlist, SHORT.maxdict, SHORT.maxstring, SHORT.maxother = 3, 20, 20, 300, 300
 POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
 
 CSS = """
@@ -65,7 +68,7 @@ ol.plain,ul.plain{padding-left:1.2rem}ol.plain li,ul.plain li{margin:.4rem 0}
 def clean(value, limit: int) -> str:
     """`value` as text of at most `limit` characters (and a note of how much was cut), with terminal
     escapes removed and invisible or control characters shown as \\xNN / \\uNNNN."""
-    text = value if isinstance(value, str) else str(value)[: limit + 1]
+    text = value if isinstance(value, str) else SHORT.repr(value)  # bounded even for a huge nested value
     text = text[: 4 * limit + 1000]  # bound the work on huge input before the regular expressions
     text = ANSI.sub("", text)
     text = INVISIBLE.sub(lambda m: f"\\x{ord(m[0]):02x}" if ord(m[0]) < 256 else f"\\u{ord(m[0]):04x}", text)

@@ -84,7 +84,8 @@ def hostile() -> dict:
     check = {"case": SCRIPT, "passed": False, "message": HUGE, "input": IMAGE + ANSI, "expected": SCRIPT,
              "got": "x" * 5000 + IMAGE, "largest_difference": float("nan"), "where": BIDI, "mistake": SCRIPT,
              "section": "javascript:alert(1)"}
-    rows = [row(by["squeeze"], "failed", [check, "not a check", {"passed": "yes"}], SCRIPT + ANSI + HUGE)]
+    nested = {"case": 12345, "passed": False, "input": [list(range(100_000))] * 50}  # not text at all
+    rows = [row(by["squeeze"], "failed", [check, "not a check", {"passed": "yes"}, nested], SCRIPT + ANSI + HUGE)]
     rows += [row(e, "error", [], IMAGE) for e in EXERCISES[1:]]
     rows[1]["status"] = "<b>bold</b>"
     rows[2]["score"] = float("inf")

@@ -68,6 +68,10 @@ def test_students_needing_attention_are_listed_with_a_link_to_their_page(tmp_pat
     html, page = class_page(tmp_path, group, with_pages=[group[2]])
     attention = page.text[page.text.rindex("Needs attention"):page.text.rindex("All students")]
     assert "s3" in attention and "error: cbam" in attention and "ben" in attention and "s1" not in attention
+    low = student("s4")
+    low["results"] = [dict(r, score=0.0, status="failed") for r in low["results"]]
+    _, page = class_page(tmp_path, [low, *group])
+    assert "s4 (S4) 0 / 16: under half the points" in page.text
     assert "feedback/s3/index.html" in page.hrefs
     assert "feedback/ben/index.html" not in page.hrefs  # no page written for ben: no dead link
 

@@ -101,7 +101,8 @@ def test_hostile_strings_are_escaped_cleaned_and_capped(tmp_path):
     assert all(h.startswith(("#", "https://")) for h in page.hrefs)  # "javascript:" sections give the chapter
     assert chapter_url("01_squeeze") in page.hrefs
     check = exercise(data, "squeeze")["checks"]
-    assert len(check) == 2 and check[0]["largest_difference"] is None  # NaN is not shown as a number
+    assert len(check) == 3 and check[0]["largest_difference"] is None  # NaN is not shown as a number
+    assert check[2]["case"] == "12345" and len(check[2]["input"]) < 400 and "99999" not in html
     assert exercise(data, "excitation")["status"] == "error"  # an unknown status is not put in a class name
     assert exercise(data, "se_block")["score"] is None
 
