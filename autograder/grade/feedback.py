@@ -43,7 +43,7 @@ SECTION = re.compile(r"^([A-Za-z0-9_-]{1,80})(?:#([A-Za-z0-9_-]{1,120}))?$")
 
 
 def anchor(prefix: str, key: str) -> str:
-    return prefix + "-" + re.sub(r"[^A-Za-z0-9_-]", "-", key)[:80]
+    return prefix + "-" + re.sub(r"[^A-Za-z0-9_-]", "-", str(key))[:80]
 
 
 def book_link(section, stem: str) -> str:
@@ -106,15 +106,13 @@ def feedback_model(record: dict, cells: dict) -> dict:
         stem = row.get("notebook") if isinstance(row.get("notebook"), str) else "?"
         if stem not in notebooks:
             sources = [c for c in (cells.get(stem) or []) if isinstance(c, str)][:MAX_CELLS]
-            notebooks[stem] = {"notebook": clean(stem, 100), "anchor": anchor("nb", stem), "book": "",
-                               "exercises": [],
+            notebooks[stem] = {"notebook": clean(stem, 100), "anchor": anchor("nb", stem), "exercises": [],
                                "cells": [{"number": i + 1, "source": clean(s, CELL_CHARS)} for i, s in enumerate(sources)]}
         notebooks[stem]["exercises"].append(exercise_model(row, notebooks[stem]["cells"]))
     for notebook in notebooks.values():
         exercises = notebook["exercises"]
         notebook["score"] = sum(e["score"] or 0 for e in exercises)
         notebook["max_score"] = sum(e["max_score"] or 0 for e in exercises)
-        notebook["book"] = next((e["book"] for e in exercises if e["book"]), "")
     everything = [e for n in notebooks.values() for e in n["exercises"]]
     return {
         "student": clean(record.get("student", "?"), 100),

@@ -10,6 +10,7 @@ import pytest
 from autograder.exercises import BY_ID
 from autograder.grade.scoring import missing
 from autograder.links import chapter_url
+from in_browser import OVERFLOW, open_page
 from page_parts import Parts
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -103,3 +104,15 @@ def test_the_right_student_is_told_everything_passed_and_the_class_page_counts_t
     mistake = next(c["mistake"] for c in squeeze["checks"] if c.get("mistake"))
     assert f"1 student, squeeze: {mistake}" in text
     assert "50% passed (1/2); 1 failed" in text
+
+
+def test_the_graded_pages_fit_a_phone_and_request_nothing(browser, graded):
+    for name in ("feedback/wrong/index.html", "feedback/right/index.html", "class.html"):
+        context, page, seen = open_page(browser, graded / name, (375, 812))
+        try:
+            assert page.locator("h1").first.is_visible() and page.evaluate("document.scripts.length") == 0
+            assert seen["requests"] == [(graded / name).as_uri()] and seen["console"] == []
+            fit = page.evaluate(OVERFLOW)
+            assert fit["wide"] <= 0 and fit["out"] == [], (name, fit)
+        finally:
+            context.close()

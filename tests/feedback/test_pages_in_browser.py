@@ -8,22 +8,13 @@ import pytest
 import records
 from autograder.grade.feedback import write_class_page, write_feedback
 from autograder.links import chapter_url
+from in_browser import LINKS, OVERFLOW, open_page
 
 pytestmark = pytest.mark.slow
 
 PAGES = ["class.html", "feedback/ada/index.html", "feedback/ben/index.html", "feedback/mallory/index.html"]
 WINDOWS = {"phone": (375, 812), "laptop": (1366, 768)}
 BOOK = chapter_url("01_squeeze").rsplit("book/", 1)[0]
-LINKS = """() => Array.from(document.querySelectorAll('a')).map(a => ({raw: a.getAttribute('href'), url: a.href,
-    target: a.getAttribute('href').startsWith('#') ? !!document.getElementById(a.getAttribute('href').slice(1)) : null}))"""
-OVERFLOW = """() => { document.querySelectorAll('details').forEach(d => d.open = true);
-    const wide = document.documentElement.scrollWidth - document.documentElement.clientWidth;
-    const out = Array.from(document.body.querySelectorAll('*')).filter(e => {
-        const box = e.getBoundingClientRect(); let p = e.parentElement;
-        while (p && getComputedStyle(p).overflowX === 'visible') p = p.parentElement;
-        return box.right > window.innerWidth + 1 && (!p || p === document.body || p === document.documentElement);
-    }).map(e => e.tagName + '.' + e.className).slice(0, 5);
-    return {wide, out}; }"""
 
 
 @pytest.fixture(scope="module")
@@ -34,18 +25,6 @@ def results(tmp_path_factory):
         write_feedback(out, record, cells)
     write_class_page(out, [record for record, _ in group])
     return out
-
-
-def open_page(browser, path: Path, window: tuple):
-    seen = {"requests": [], "console": [], "dialogs": []}
-    context = browser.new_context(viewport={"width": window[0], "height": window[1]}, service_workers="block")
-    page = context.new_page()
-    page.on("request", lambda r: seen["requests"].append(r.url))
-    page.on("console", lambda m: seen["console"].append(f"{m.type}: {m.text}"))
-    page.on("pageerror", lambda e: seen["console"].append(f"uncaught: {e}"))
-    page.on("dialog", lambda d: (seen["dialogs"].append(d.message), d.dismiss()))
-    page.goto(path.as_uri(), wait_until="load")
-    return context, page, seen
 
 
 @pytest.mark.parametrize("window", WINDOWS)
