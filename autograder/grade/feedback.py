@@ -71,7 +71,8 @@ def exercise_model(row: dict, cells: list) -> dict:
     status = row.get("status") if row.get("status") in STATUSES else "error"
     checks = [check_model(c, stem) for c in (row.get("checks") or [])[:MAX_CHECKS] if isinstance(c, dict)]
     return {
-        "exercise": clean(row.get("exercise", "?"), 100), "name": name, "anchor": anchor("ex", row.get("exercise", "?")),
+        "exercise": clean(row.get("exercise", "?"), 100), "name": name,
+        "anchor": anchor("ex", row.get("exercise", "?")),
         "score": number(row.get("score")), "max_score": number(row.get("max_score")), "status": status,
         "explanation": STATUS_TEXT[status], "message": clean(row.get("message", ""), 1500),
         "book": chapter_url(stem) if stem else "", "checks": checks,
@@ -107,7 +108,8 @@ def feedback_model(record: dict, cells: dict) -> dict:
         if stem not in notebooks:
             sources = [c for c in (cells.get(stem) or []) if isinstance(c, str)][:MAX_CELLS]
             notebooks[stem] = {"notebook": clean(stem, 100), "anchor": anchor("nb", stem), "exercises": [],
-                               "cells": [{"number": i + 1, "source": clean(s, CELL_CHARS)} for i, s in enumerate(sources)]}
+                               "cells": [{"number": i + 1, "source": clean(s, CELL_CHARS)}
+                                         for i, s in enumerate(sources)]}
         notebooks[stem]["exercises"].append(exercise_model(row, notebooks[stem]["cells"]))
     for notebook in notebooks.values():
         exercises = notebook["exercises"]
@@ -174,7 +176,8 @@ def unit(value) -> str:
 
 
 def code_html(cell: dict) -> str:
-    return f'<p class="label">Cell {cell["number"]}</p><pre class="code"><code>{esc(cell["source"], CELL_CHARS + 100)}</code></pre>'
+    return (f'<p class="label">Cell {cell["number"]}</p>'
+            f'<pre class="code"><code>{esc(cell["source"], CELL_CHARS + 100)}</code></pre>')
 
 
 def exercise_html(exercise: dict, cells: list) -> str:
@@ -255,7 +258,8 @@ def older_record(student: str, results: list, notes: list) -> dict:
 
 def page(student: str, notebook: str, results: list, notes: list) -> str:
     """The older per-notebook page call: the page of that notebook's results alone."""
-    return student_page(feedback_model(older_record(student, [r for r in results if r.notebook == notebook], notes), {}))
+    mine = [r for r in results if r.notebook == notebook]
+    return student_page(feedback_model(older_record(student, mine, notes), {}))
 
 
 def write_feedback(results: Path, record: dict, cells: dict, notes: list | None = None) -> None:

@@ -1,8 +1,9 @@
 """Opening a page from disk in Chromium and measuring it: what it requested and logged, its links, its overflow."""
 from pathlib import Path
 
-LINKS = """() => Array.from(document.querySelectorAll('a')).map(a => ({raw: a.getAttribute('href'), url: a.href,
-    target: a.getAttribute('href').startsWith('#') ? !!document.getElementById(a.getAttribute('href').slice(1)) : null}))"""
+LINKS = """() => Array.from(document.querySelectorAll('a')).map(a => {
+    const raw = a.getAttribute('href');
+    return {raw, url: a.href, target: raw.startsWith('#') ? !!document.getElementById(raw.slice(1)) : null}; })"""
 OVERFLOW = """() => { document.querySelectorAll('details').forEach(d => d.open = true);
     const wide = document.documentElement.scrollWidth - document.documentElement.clientWidth;
     const out = Array.from(document.body.querySelectorAll('*')).filter(e => {

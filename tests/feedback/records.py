@@ -74,7 +74,8 @@ TYPICAL_CELLS = {
                       "        self.fc2 = nn.Linear(hidden, channels, bias=False)\n\n"
                       "    def forward(self, z):\n        return torch.sigmoid(self.fc2(self.fc1(z)))  # no ReLU\n"],
     "04_channel_attention": ["class ChannelAttention(nn.Module):\n    def forward(self, x):\n"
-                             "        return x * torch.sigmoid(self.mlp(x.mean((2, 3)) + x.amax((2, 3))))[..., None, None]\n"],
+                             "        z = x.mean((2, 3)) + x.amax((2, 3))\n"
+                             "        return x * torch.sigmoid(self.mlp(z))[..., None, None]\n"],
 }
 
 

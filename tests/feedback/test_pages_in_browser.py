@@ -20,7 +20,8 @@ BOOK = chapter_url("01_squeeze").rsplit("book/", 1)[0]
 @pytest.fixture(scope="module")
 def results(tmp_path_factory):
     out = tmp_path_factory.mktemp("results")
-    group = [(records.honest(), {}), (records.typical(), records.TYPICAL_CELLS), (records.hostile(), records.HOSTILE_CELLS)]
+    group = [(records.honest(), {}), (records.typical(), records.TYPICAL_CELLS),
+             (records.hostile(), records.HOSTILE_CELLS)]
     for record, cells in group:
         write_feedback(out, record, cells)
     write_class_page(out, [record for record, _ in group])

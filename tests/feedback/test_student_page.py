@@ -37,7 +37,8 @@ def test_a_failed_check_shows_its_input_expected_got_difference_mistake_and_book
 def test_each_exercise_has_its_score_and_status_and_the_page_its_total(tmp_path):
     _, page, data = written(tmp_path, records.typical(), records.TYPICAL_CELLS)
     assert "2 / 16 points" in page.text
-    statuses = {e["exercise"]: (e["status"], e["score"], e["max_score"]) for n in data["notebooks"] for e in n["exercises"]}
+    statuses = {e["exercise"]: (e["status"], e["score"], e["max_score"])
+                for n in data["notebooks"] for e in n["exercises"]}
     assert statuses["squeeze"] == ("passed", 2.0, 2.0) and statuses["excitation"] == ("failed", 0.0, 2.0)
     assert statuses["se_block"][0] == "error" and statuses["eca_block"][0] == "timeout"
     assert statuses["cbam"] == ("missing", 0.0, 3.0)
@@ -109,7 +110,8 @@ def test_hostile_strings_are_escaped_cleaned_and_capped(tmp_path):
 
 def test_the_page_forbids_scripts_and_requests_elsewhere(tmp_path):
     html, page, _ = written(tmp_path, records.honest())
-    policy = next(a["content"] for t, a in page.attrs if t == "meta" and a.get("http-equiv") == "Content-Security-Policy")
+    policy = next(a["content"] for tag, a in page.attrs
+                  if tag == "meta" and a.get("http-equiv") == "Content-Security-Policy")
     assert "default-src 'none'" in policy and "script-src" not in policy
     assert "http://" not in html and "src=" not in html
 
