@@ -1,41 +1,279 @@
-"""The feedback a student sees: RESULTS/feedback/STUDENT/NOTEBOOK.html, per exercise the score and the messages.
+"""What a student reads after grading: RESULTS/feedback/STUDENT/index.html, and the same content as feedback.json.
 
-Everything that comes from a submission (ids, messages quoting the student's errors) is
-HTML-escaped. The feedback never holds the hidden tests' source or the reference: only the
-judge's words about what was got and what was expected.
+Per notebook and exercise: the score and status; each check that ran, with its input (shapes,
+dtype, device, constructor arguments), expected against got, the largest difference and where
+it is, the named mistake when it is a known one, and a link to the book section that explains
+the step; then the student's own code for the exercise. A "start here" list at the top names
+the first thing to fix in each exercise that lost points.
+
+Compared with nbgrader's feedback (the whole notebook back, with a score per test cell and the
+traceback of a failed assert) and Otter-Grader's per-test output (each test's name, pass or
+fail, and its failing doctest's output), a student here sees which input failed, what was
+expected against what came out, the mistake's name and the book section to read.
+
+The page never holds the hidden tests' source or the reference: only the judge's excerpts.
+Every string from a record is hostile (ids, display names, error messages written by student
+code): it is capped, cleaned and escaped (`feedback_html`), and the page runs no script.
 """
-from html import escape
+import json
+import re
 from pathlib import Path
 
+from autograder.exercises import BY_ID
+from autograder.links import chapter_url
+
+from .feedback_class import write_class_page
+from .feedback_html import clean, document, esc, number, points, safe_url
 from .records import write_atomically
 
-STYLE = ("body{font-family:sans-serif;max-width:60em;margin:2em auto;line-height:1.4}"
-         "table{border-collapse:collapse;width:100%}td,th{border:1px solid #ccc;padding:.4em;vertical-align:top}"
-         ".passed{color:#060}.failed,.error,.timeout,.missing{color:#a00}")
+STATUSES = ("passed", "failed", "error", "timeout", "missing")
+STATUS_TEXT = {
+    "passed": "Full marks: every check passed.",
+    "failed": "Your code ran, but it gave a wrong answer on the checks marked ✗ below. Fix the first one, "
+              "run the notebook's own checks again, then hand in.",
+    "error": "This exercise could not be checked: your notebook stopped or its results could not be read. "
+             "The message says where; run the whole notebook from the top (Restart & Run All) to see it.",
+    "timeout": "Your code ran past the time limit, so it could not be checked: look for a loop that never "
+               "ends, or for far more work than the exercise needs.",
+    "missing": "Nothing was graded: the notebook was not handed in, or it could not be read.",
+}
+CHECK_TEXT = {"case": 200, "message": 1000, "input": 300, "expected": 600, "got": 600, "where": 200, "mistake": 400}
+MAX_CHECKS, MAX_CELLS, CELL_CHARS, MAX_NOTES = 40, 40, 6000, 40
+SECTION = re.compile(r"^([A-Za-z0-9_-]{1,80})(?:#([A-Za-z0-9_-]{1,120}))?$")
 
 
-def fmt(points: float) -> str:
-    return f"{points:g}"
+def anchor(prefix: str, key: str) -> str:
+    return prefix + "-" + re.sub(r"[^A-Za-z0-9_-]", "-", str(key))[:80]
+
+
+def book_link(section, stem: str) -> str:
+    """The book section a check names ("02_excitation#the-bottleneck-mlp"), else the exercise's chapter."""
+    found = SECTION.match(section) if isinstance(section, str) else None
+    return chapter_url(found[1], found[2] or "") if found else chapter_url(stem)
+
+
+def check_model(check: dict, stem: str) -> dict:
+    model = {key: clean(check[key], limit) for key, limit in CHECK_TEXT.items() if check.get(key) not in (None, "")}
+    model["passed"] = check.get("passed") is True
+    model["largest_difference"] = number(check.get("largest_difference"))
+    model["book"] = book_link(check.get("section"), stem)
+    return model
+
+
+def defines(source: str, name: str) -> bool:
+    return re.search(rf"^\s*(?:def|class)\s+{re.escape(name)}\b", source, re.MULTILINE) is not None
+
+
+def exercise_model(row: dict, cells: list) -> dict:
+    exercise = BY_ID.get(row.get("exercise"))
+    name = exercise.name if exercise else clean(row.get("exercise", "?"), 100)
+    stem = exercise.notebook if exercise else clean(row.get("notebook", ""), 100)
+    status = row.get("status") if row.get("status") in STATUSES else "error"
+    checks = [check_model(c, stem) for c in (row.get("checks") or [])[:MAX_CHECKS] if isinstance(c, dict)]
+    return {
+        "exercise": clean(row.get("exercise", "?"), 100), "name": name,
+        "anchor": anchor("ex", row.get("exercise", "?")),
+        "score": number(row.get("score")), "max_score": number(row.get("max_score")), "status": status,
+        "explanation": STATUS_TEXT[status], "message": clean(row.get("message", ""), 1500),
+        "book": chapter_url(stem) if stem else "", "checks": checks,
+        "checks_passed": sum(c["passed"] for c in checks),
+        "your_code": [cell["number"] for cell in cells if defines(cell["source"], name)],
+    }
+
+
+def first_step(exercise: dict) -> str:
+    """The one thing to fix first: the first failing check's named mistake, else its message."""
+    failing = [c for c in exercise["checks"] if not c["passed"]]
+    if failing:
+        check = failing[0]
+        return check.get("mistake") or check.get("message") or exercise["message"]
+    return exercise["message"] or exercise["explanation"]
+
+
+def start_here(exercises: list) -> list:
+    """Per exercise that lost points, the first thing to fix; exercises with the same step share one entry."""
+    steps = {}
+    for e in exercises:
+        if e["status"] != "passed":
+            step = steps.setdefault((e["status"], clean(first_step(e), 300)), [])
+            step.append({"exercise": e["exercise"], "name": e["name"], "anchor": e["anchor"]})
+    return [{"status": status, "step": step, "exercises": found} for (status, step), found in steps.items()]
+
+
+def feedback_model(record: dict, cells: dict) -> dict:
+    """Everything the page shows, as plain JSON-able data (the page is drawn from this alone)."""
+    notebooks = {}
+    for row in record.get("results", []):
+        stem = row.get("notebook") if isinstance(row.get("notebook"), str) else "?"
+        if stem not in notebooks:
+            sources = [c for c in (cells.get(stem) or []) if isinstance(c, str)][:MAX_CELLS]
+            notebooks[stem] = {"notebook": clean(stem, 100), "anchor": anchor("nb", stem), "exercises": [],
+                               "cells": [{"number": i + 1, "source": clean(s, CELL_CHARS)}
+                                         for i, s in enumerate(sources)]}
+        notebooks[stem]["exercises"].append(exercise_model(row, notebooks[stem]["cells"]))
+    for notebook in notebooks.values():
+        exercises = notebook["exercises"]
+        notebook["score"] = sum(e["score"] or 0 for e in exercises)
+        notebook["max_score"] = sum(e["max_score"] or 0 for e in exercises)
+    everything = [e for n in notebooks.values() for e in n["exercises"]]
+    return {
+        "student": clean(record.get("student", "?"), 100),
+        "display_name": clean(record.get("display_name") or "", 200),
+        "score": sum(e["score"] or 0 for e in everything),
+        "max_score": sum(e["max_score"] or 0 for e in everything),
+        "start_here": start_here(everything),
+        "notebooks": list(notebooks.values()),
+        "notes": [clean(n, 500) for n in record.get("notes", [])[:MAX_NOTES]],
+    }
+
+
+# ---- the page, drawn from the model ----
+
+def badge(status: str) -> str:
+    return f'<span class="badge {status}">{"✓ " if status == "passed" else ""}{status}</span>'
+
+
+def what_went_wrong(check: dict, name: str) -> str:
+    """The check's message without what the page already shows beside it (the case, the named mistake)."""
+    message = check.get("message", "")
+    prefix = f"{name} ({check.get('case', '')}): "
+    message = message[len(prefix):] if message.startswith(prefix) else message
+    if "mistake" in check:
+        message = message.split(" This looks like a known mistake:")[0]
+    return message
+
+
+def check_html(check: dict, name: str) -> str:
+    mark = "✓" if check["passed"] else "✗"
+    parts = [f'<p><b>{mark} {esc(check.get("case", "check"))}</b></p>']
+    if "input" in check and check["input"] != check.get("case"):
+        parts.append(f'<p class="label">Input</p><pre>{esc(check["input"])}</pre>')
+    if not check["passed"]:
+        message = what_went_wrong(check, name)
+        if message:
+            parts.append(f"<p>{esc(message)}</p>")
+        if "mistake" in check:
+            parts.append(f'<p class="mistake"><b>Known mistake:</b> {esc(check["mistake"])}</p>')
+        if "expected" in check or "got" in check:
+            parts.append('<div class="pair">'
+                         f'<div><p class="label">Expected</p><pre>{esc(check.get("expected", "—"))}</pre></div>'
+                         f'<div><p class="label">Your code gave</p><pre>{esc(check.get("got", "—"))}</pre></div>'
+                         "</div>")
+        if check["largest_difference"] is not None or "where" in check:
+            difference = "" if check["largest_difference"] is None else f' {check["largest_difference"]:.3g}'
+            where = f' at <code>{esc(check["where"])}</code>' if "where" in check else ""
+            parts.append(f'<p class="muted">Largest difference{difference}{where}.</p>')
+        parts.append(f'<p><a href="{safe_url(check["book"])}">Read the book section that explains this step</a></p>')
+    return f'<div class="check">{"".join(parts)}</div>'
+
+
+def plural(n: int, noun: str) -> str:
+    return f"{n} {noun}{'s' * (n != 1)}"
+
+
+def unit(value) -> str:
+    return "point" if number(value) == 1 else "points"
+
+
+def code_html(cell: dict) -> str:
+    return (f'<p class="label">Cell {cell["number"]}</p>'
+            f'<pre class="code"><code>{esc(cell["source"], CELL_CHARS + 100)}</code></pre>')
+
+
+def exercise_html(exercise: dict, cells: list) -> str:
+    failing = [c for c in exercise["checks"] if not c["passed"]]
+    passing = [c for c in exercise["checks"] if c["passed"]]
+    head = (f'<div class="card-head"><h3><code>{esc(exercise["name"])}</code></h3><span>{badge(exercise["status"])} '
+            f'<span class="score">{points(exercise["score"])} / {points(exercise["max_score"])} '
+            f'{unit(exercise["max_score"])}</span></span></div>')
+    body = [f'<p>{esc(exercise["explanation"])}</p>']
+    if exercise["status"] != "passed" and exercise["message"] and not failing:
+        body.append(f'<p class="label">What the grader found</p><pre>{esc(exercise["message"])}</pre>')
+    if exercise["checks"]:
+        body.append(f'<p class="muted">{exercise["checks_passed"]} of {len(exercise["checks"])} checks passed.</p>')
+    if failing:
+        body.append(check_html(failing[0], exercise["name"]))
+    if failing[1:]:
+        body.append(f"<details><summary>{plural(len(failing) - 1, 'more failing check')}</summary>"
+                    + "".join(check_html(c, exercise["name"]) for c in failing[1:]) + "</details>")
+    if passing:
+        body.append(f"<details><summary>{plural(len(passing), 'check')} that passed</summary>"
+                    + "".join(check_html(c, exercise["name"]) for c in passing) + "</details>")
+    if exercise["book"] and exercise["status"] != "passed" and not failing:
+        body.append(f'<p><a href="{safe_url(exercise["book"])}">The book chapter for this exercise</a></p>')
+    mine = [c for c in cells if c["number"] in exercise["your_code"]]
+    if mine:
+        body.append(f'<details{" open" if exercise["status"] != "passed" else ""}><summary>Your code for '
+                    f'<code>{esc(exercise["name"])}</code></summary>{"".join(code_html(c) for c in mine)}</details>')
+    return (f'<section class="card status-{exercise["status"]}" id="{exercise["anchor"]}">'
+            f'{head}{"".join(body)}</section>')
+
+
+def notebook_html(notebook: dict) -> str:
+    exercises = "".join(exercise_html(e, notebook["cells"]) for e in notebook["exercises"])
+    cells = ""
+    if notebook["cells"]:
+        cells = (f'<details><summary>All {len(notebook["cells"])} code cells you handed in</summary>'
+                 + "".join(code_html(c) for c in notebook["cells"]) + "</details>")
+    return (f'<section id="{notebook["anchor"]}"><h2>{esc(notebook["notebook"])}.ipynb '
+            f'<span class="score">{points(notebook["score"])} / {points(notebook["max_score"])}</span></h2>'
+            f'{exercises}{cells}</section>')
+
+
+def student_page(model: dict) -> str:
+    who = esc(model["student"])
+    if model["display_name"] and model["display_name"] != model["student"]:
+        who = f'{esc(model["display_name"])} <span class="muted">({who})</span>'
+    nav = "".join(f'<li><a href="#{n["anchor"]}">{esc(n["notebook"])}</a> '
+                  f'<span class="score">{points(n["score"])}/{points(n["max_score"])}</span></li>'
+                  for n in model["notebooks"])
+    if model["start_here"]:
+        steps = "".join(f'<li>{badge(s["status"])} ' + ", ".join(
+            f'<a href="#{e["anchor"]}"><code>{esc(e["name"])}</code></a>' for e in s["exercises"])
+            + f': {esc(s["step"])}</li>' for s in model["start_here"])
+        start = f'<div class="start"><h2 id="start-here">Start here</h2><ol>{steps}</ol></div>'
+    else:
+        start = '<div class="start"><p id="start-here">Every exercise passed every check.</p></div>'
+    notes = ""
+    if model["notes"]:
+        notes = ('<section id="notes"><h2>Notes from the grader</h2><ul>'
+                 + "".join(f"<li>{esc(n)}</li>" for n in model["notes"]) + "</ul></section>")
+    body = (f'<header><h1>Feedback</h1><p>{who}: <span class="score">{points(model["score"])} / '
+            f'{points(model["max_score"])} points</span></p><nav><ul>{nav}</ul></nav></header>'
+            f'{start}{"".join(notebook_html(n) for n in model["notebooks"])}{notes}')
+    return document(f"Feedback: {esc(model['student'])}", body)
+
+
+def feedback_folder(results: Path, student: str) -> Path:
+    """RESULTS/feedback/STUDENT, refusing an id that would lead anywhere else."""
+    if not isinstance(student, str) or student in ("", ".", "..") or any(c in student for c in "/\\\0"):
+        raise ValueError(f"not a usable student id for a folder name: {student!r}")
+    return Path(results) / "feedback" / student
+
+
+def older_record(student: str, results: list, notes: list) -> dict:
+    """The record of the grader's older calls, which passed the id, ExerciseResults and notes apart."""
+    return {"student": student, "results": [r.row() for r in results], "notes": notes}
 
 
 def page(student: str, notebook: str, results: list, notes: list) -> str:
-    total = sum(r.score for r in results)
-    maximum = sum(r.max_score for r in results)
-    rows = "".join(
-        f"<tr><td><code>{escape(r.exercise)}</code></td><td>{fmt(r.score)} / {fmt(r.max_score)}</td>"
-        f"<td class=\"{escape(r.status)}\">{escape(r.status)}</td><td>{escape(r.message)}</td></tr>"
-        for r in results)
-    remarks = "".join(f"<li>{escape(n)}</li>" for n in notes if notebook in n)
-    remarks = f"<h2>Notes</h2><ul>{remarks}</ul>" if remarks else ""
-    return (f"<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>{escape(notebook)}: feedback</title>"
-            f"<style>{STYLE}</style></head><body><h1>{escape(notebook)}.ipynb</h1>"
-            f"<p>Student: <b>{escape(student)}</b>. Score: <b>{fmt(total)} / {fmt(maximum)}</b>.</p>"
-            f"<table><tr><th>Exercise</th><th>Score</th><th>Status</th><th>Feedback</th></tr>{rows}</table>"
-            f"{remarks}</body></html>\n")
+    """The older per-notebook page call: the page of that notebook's results alone."""
+    mine = [r for r in results if r.notebook == notebook]
+    return student_page(feedback_model(older_record(student, mine, notes), {}))
 
 
-def write_feedback(results_dir: Path, student: str, results: list, notes: list) -> None:
-    """One page per notebook of the assignment."""
-    for notebook in dict.fromkeys(r.notebook for r in results):
-        path = Path(results_dir) / "feedback" / student / f"{notebook}.html"
-        write_atomically(path, page(student, notebook, [r for r in results if r.notebook == notebook], notes))
+def write_feedback(results: Path, record: dict, cells: dict, notes: list | None = None) -> None:
+    """RESULTS/feedback/STUDENT/index.html and feedback.json for one student's record.
+
+    cells: notebook stem -> the student's code-cell sources. (Also accepts the grader's older
+    call, write_feedback(results, student, exercise_results, notes), which carries no cells.)
+    """
+    if isinstance(record, str):
+        record, cells = older_record(record, cells, notes or []), {}
+    folder = feedback_folder(results, record.get("student"))
+    model = feedback_model(record, cells or {})
+    write_atomically(folder / "feedback.json", json.dumps(model, indent=1, ensure_ascii=False, allow_nan=False) + "\n")
+    write_atomically(folder / "index.html", student_page(model))
+
+
+__all__ = ["write_feedback", "write_class_page", "feedback_model", "student_page"]
