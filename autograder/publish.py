@@ -22,7 +22,6 @@ from autograder.exercises import EXERCISES, NOTEBOOKS
 from autograder.links import NOTEBOOK_FOLDER, ROOT, SITE_FOLDER, chapter_url, chapters, colab_url, location
 from autograder.release import chapter_title, generate
 
-BOOK_HTML = ROOT / "_build" / "html"
 EDITION_ENTRIES = {"README.md", "notebooks", SITE_FOLDER}
 KEPT = {".git"}  # a clone of the public repository stays one
 SITE_PAGES = {"index", "genindex", "search"}  # what Sphinx writes besides the chapters
