@@ -34,8 +34,6 @@ INSTRUCTOR_ONLY = re.compile(
     r"BEGIN SOLUTION|END SOLUTION|BEGIN HIDDEN TESTS|END HIDDEN TESTS"
     r"|(?i:solutions/|autograder/|autograder\.\w+|gradebook\.db|nbgrader_config|instructor[_-]guide|make release)"
 )
-TEXT_SUFFIXES = {".html", ".htm", ".txt", ".md", ".ipynb", ".js", ".json", ".py", ".css", ".inv",
-                 ".xml", ".svg", ".yml", ".yaml", ".csv", ".log", ".rst", ".tex", ""}
 MARKERS = {"solution": ("### BEGIN SOLUTION", "### END SOLUTION"),
            "hidden test": ("### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS")}
 
@@ -125,14 +123,16 @@ def secrets(root: Path = ROOT) -> Secrets:
         solutions = solution_lines(text)
         if not solutions:
             raise ValueError(f"no solution lines between the markers in {sources / stem}.ipynb")
-        found.update({line: f"solution {stem}" for line in solutions if line not in stated})
-        found.update({line: f"hidden test {stem}" for line in hidden_test_lines(text)})
+        for line in solutions - set(filter(stated.__contains__, solutions)):
+            found.setdefault(line, f"solution {stem}")  # named after the first notebook that solves it
+        for line in hidden_test_lines(text):
+            found.setdefault(line, f"hidden test {stem}")
     reference = sorted((root / "autograder" / "reference").glob("*.py"))
     if not reference:
         raise FileNotFoundError(f"no reference modules in {root / 'autograder' / 'reference'}")
     for path in reference:
-        found.update({line: f"reference {path.name}" for line in code_lines(path.read_text())
-                      if line not in found})
+        for line in code_lines(path.read_text()):
+            found.setdefault(line, f"reference {path.name}")
     return Secrets(found)
 
 
@@ -163,10 +163,22 @@ def _strings(value):
             yield from _strings(item)
 
 
+def is_text(path: Path) -> bool:
+    """Whether a file reads as text (UTF-8 without NUL bytes), whatever its name."""
+    data = path.read_bytes()
+    if b"\0" in data:
+        return False
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 def text_files(folder: Path) -> list:
-    """Every file of ``folder`` that can be read as text (all but images, fonts and archives)."""
+    """Every file of ``folder`` that reads as text (all but images, fonts, sounds, archives)."""
     return sorted(p for p in Path(folder).rglob("*") if p.is_file() and ".git" not in p.relative_to(folder).parts
-                  and p.suffix.lower() in TEXT_SUFFIXES)
+                  and is_text(p))
 
 
 def scan_text(name: str, text: str, known: Secrets) -> list:
