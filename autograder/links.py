@@ -101,21 +101,3 @@ def chapter_url(stem: str, anchor: str = "", root: Path = ROOT) -> str:
     anchor = (anchor or inline).lstrip("#")
     url = location(root).site + page_path(stem, root)
     return f"{url}#{anchor}" if anchor else url
-
-
-def site_path(url: str, root: Path = ROOT) -> str:
-    """The file inside the edition that a link into the published book names (``docs/...``),
-    or ``""`` when the URL is not one of the book's."""
-    site = location(root).site
-    if not url.startswith(site):
-        return ""
-    page = url.removeprefix(site).split("#")[0].split("?")[0]
-    return f"{SITE_FOLDER}/{page or 'index.html'}"
-
-
-def colab_path(url: str, root: Path = ROOT) -> str:
-    """The file inside the edition that a Colab link opens, or ``""`` when it opens another
-    repository or branch than the public one."""
-    where = location(root)
-    prefix = f"{COLAB}{where.owner_name}/blob/{where.branch}/"
-    return url.removeprefix(prefix) if url.startswith(prefix) else ""

@@ -32,12 +32,6 @@ def test_colab_and_chapter_links_follow_the_configured_location(course):
         "https://course.example.org/attention/book/02_excitation.html#the-excitation"
 
 
-def test_links_map_back_to_files_of_the_edition(course):
-    assert links.colab_path(links.colab_url("01_squeeze", course), course) == "notebooks/attention/01_squeeze.ipynb"
-    assert links.site_path(links.chapter_url("glossary", "a", course), course) == "docs/book/glossary.html"
-    assert links.colab_path("https://colab.research.google.com/github/other/repo/blob/term2/x.ipynb", course) == ""
-
-
 @pytest.mark.parametrize("url", ["ftp://example.org/x", "https://gitlab.com/a/b", "https://github.com/only-owner",
                                  "https://github.com/a/b/c", ""])
 def test_a_wrong_repository_is_refused_with_the_key_to_fix(course, url):
