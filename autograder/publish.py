@@ -84,8 +84,8 @@ The book: **{where.site}**. Read a chapter, then do its exercise notebook.
 ## In Colab
 
 Follow a link above, or the Colab button at the top of a chapter. Then, before you type anything,
-*File > Save a copy in Drive*: the notebook Colab opens from here is read-only, and your copy is the
-one you work in. Nothing needs installing. A GPU runtime (*Runtime > Change runtime type*) is used
+*File > Save a copy in Drive*: Colab does not keep changes to the notebook it opened from here,
+and your copy is the one you work in. Nothing needs installing. A GPU runtime (*Runtime > Change runtime type*) is used
 when you pick one; the notebooks run on a CPU too.
 
 ## In JupyterLab, on your own machine
