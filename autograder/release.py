@@ -1,12 +1,11 @@
-"""Regenerate the student notebooks (notebooks/) from the instructor sources (solutions/).
+"""Release the student notebooks (notebooks/) from the instructor sources (solutions/).
 
-    python -m autograder.release [--into DIR]
-
-Runs nbgrader's ``generate_assignment`` (solutions and hidden tests removed, cells locked),
-then stamps each released notebook with an "Open in Colab" badge whose URL is built from
-``repository`` in ``_config.yml``, and a note that the file is generated.
+Runs nbgrader's ``generate_assignment`` (solutions and hidden tests removed, cells locked), then
+gives each released notebook its links into the published course (autograder/links.py): a first
+cell with the "Open in Colab" badge and a link to the notebook's chapter of the book, and every
+``[text](chapter:STEM#anchor)`` link of the sources' markdown turned into that chapter's address.
 """
-import argparse
+import re
 import shutil
 import subprocess
 import sys
@@ -14,43 +13,46 @@ import tempfile
 from pathlib import Path
 
 import nbformat
-import yaml
 
 from autograder.exercises import ASSIGNMENT
+from autograder.links import ROOT, chapter_url, colab_url
 
-ROOT = Path(__file__).resolve().parent.parent
-BADGE_ID = "colab-badge"
-COLAB = "https://colab.research.google.com/github"
-
-
-def repository(root: Path = ROOT) -> tuple:
-    """(owner/name, branch) of the course repository, from _config.yml."""
-    config = yaml.safe_load((root / "_config.yml").read_text())
-    repo = config.get("repository") or {}
-    url = str(repo.get("url", "")).rstrip("/")
-    prefix = "https://github.com/"
-    if not url.startswith(prefix):
-        raise ValueError(f"_config.yml: repository.url must be a GitHub URL ({prefix}owner/name), got {url!r}")
-    return url[len(prefix):], repo.get("branch", "main")
+HEADER_ID = "course-links"
+OLD_HEADER_IDS = {HEADER_ID, "colab-badge"}
+BADGE = "https://colab.research.google.com/assets/colab-badge.svg"
+CHAPTER_LINK = re.compile(r"\]\(chapter:([^)\s#]+)(#[^)\s]*)?\)")
 
 
-def colab_url(stem: str, root: Path = ROOT) -> str:
-    """The URL that opens notebooks/<assignment>/<stem>.ipynb in Colab."""
-    name, branch = repository(root)
-    return f"{COLAB}/{name}/blob/{branch}/notebooks/{ASSIGNMENT}/{stem}.ipynb"
+def chapter_title(stem: str, root: Path = ROOT) -> str:
+    """The first heading of the chapter's source, ``book/STEM.md``."""
+    for line in (root / "book" / f"{stem}.md").read_text().splitlines():
+        if line.startswith("# "):
+            return line[2:].strip()
+    raise ValueError(f"book/{stem}.md has no title (a first-level heading)")
 
 
-def badge_cell(stem: str, root: Path = ROOT):
-    text = (f"[![Open In Colab](https://colab.research.google.com/assets/colab-badge.svg)]({colab_url(stem, root)})\n\n"
-            f"*Generated from `solutions/{ASSIGNMENT}/{stem}.ipynb` by `make release`: "
-            "edit the source, not this file.*")
-    return nbformat.v4.new_markdown_cell(text, id=BADGE_ID)
+def header_cell(stem: str, root: Path = ROOT):
+    """The notebook's first cell: open it in Colab, read its chapter."""
+    number = int(stem.split("_")[0])
+    text = (f"[![Open In Colab]({BADGE})]({colab_url(stem, root)})\n\n"
+            f"Read first: [chapter {number} of the course book, *{chapter_title(stem, root)}*]"
+            f"({chapter_url(stem, root=root)}). This notebook is its exercise.")
+    return nbformat.v4.new_markdown_cell(text, id=HEADER_ID)
+
+
+def resolve_chapter_links(text: str, root: Path = ROOT) -> str:
+    """``](chapter:02_excitation#the-excitation)`` -> ``](https://SITE/book/02_excitation.html#the-excitation)``."""
+    return CHAPTER_LINK.sub(lambda m: f"]({chapter_url(m[1], (m[2] or '').lstrip('#'), root)})", text)
 
 
 def stamp(path: Path, root: Path = ROOT) -> None:
-    """Put the badge cell first (replacing an older one) and write the notebook back normalised."""
+    """Put the header cell first (replacing an older one), resolve chapter links, write back normalised."""
     nb = nbformat.read(path, as_version=4)
-    nb.cells = [badge_cell(path.stem, root)] + [c for c in nb.cells if c.get("id") != BADGE_ID]
+    cells = [cell for cell in nb.cells if cell.get("id") not in OLD_HEADER_IDS]
+    for cell in cells:
+        if cell.cell_type == "markdown":
+            cell.source = resolve_chapter_links(cell.source, root)
+    nb.cells = [header_cell(path.stem, root)] + cells
     nbformat.validate(nb)
     nbformat.write(nb, path)
 
@@ -71,15 +73,32 @@ def generate(release_dir: Path, root: Path = ROOT) -> list:
     return notebooks
 
 
-def main(argv=None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--into", type=Path, default=ROOT / "notebooks", help="release directory (default: notebooks/)")
-    args = parser.parse_args(argv)
-    target = args.into / ASSIGNMENT
+def release(into: Path = Path("notebooks")) -> list:
+    """Regenerate the student notebooks from solutions/ with nbgrader.
+
+    Args:
+        into: the release directory; the notebooks go to INTO/attention/, replacing what was there.
+
+    Returns:
+        The released notebooks.
+    """
+    into = Path(into)
+    if not into.is_absolute():
+        into = ROOT / into
+    target = into / ASSIGNMENT
     if target.exists():
         shutil.rmtree(target)  # a removed source must not leave its old release behind
-    for path in generate(args.into):
-        print(path.relative_to(args.into.resolve()))
+    return generate(into)
+
+
+def main(argv=None) -> None:
+    import argparse
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--into", type=Path, default=Path("notebooks"), help="release directory (default: notebooks/)")
+    args = parser.parse_args(argv)
+    for path in release(args.into):
+        print(path)
 
 
 if __name__ == "__main__":

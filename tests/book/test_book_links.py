@@ -1,7 +1,10 @@
-"""The book's links into the repository and to Colab open the files they name.
+"""The book's links into the public repository and to Colab open the files they name.
 
-Expected URLs are built here from ``repository:`` in ``_config.yml`` (where the repository
-location lives, once) and the exercise registry; the site's links are read from its HTML.
+The public repository is the student edition (``python -m autograder publish``): the book's
+site in ``docs/``, the released notebooks in ``notebooks/``. Expected URLs are built here from
+``repository:`` in ``_config.yml`` (where the published location lives, once) and the exercise
+registry; the site's links are read from its HTML. tests/edition/ checks every link of the
+published edition itself.
 """
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
@@ -87,16 +90,24 @@ def test_colab_links_open_released_notebooks(site_links):
         assert (book_site.REPO / path).is_file(), f"{path} is not in the repository"
 
 
-def test_repository_links_name_existing_files(site_links):
+def edition_file(path: str, built_book):
+    """Where a file of the public repository comes from in the course: the site's files from
+    the built book, the notebooks from the release."""
+    if path.startswith("docs/"):
+        return built_book / path.removeprefix("docs/")
+    return book_site.REPO / path if path.startswith(f"notebooks/{ASSIGNMENT}/") else None
+
+
+def test_repository_links_name_files_of_the_public_repository(site_links, built_book):
     checked = 0
     for page in site_links.values():
         for href, _ in page:
             parts = urlsplit(href)
-            if f"{parts.scheme}://{parts.netloc}{parts.path}".startswith(REPOSITORY + "/") and \
-                    parts.path.split("/")[3:4] in (["blob"], ["tree"], ["edit"]):
+            if f"{parts.scheme}://{parts.netloc}{parts.path}".startswith(REPOSITORY + "/"):
                 kind, branch, *path = parts.path.split("/")[3:]
-                assert branch == BRANCH, href
-                assert (book_site.REPO / "/".join(path)).exists(), href
+                assert kind == "blob" and branch == BRANCH, href
+                file = edition_file("/".join(path), built_book)
+                assert file is not None and file.is_file(), f"{href} names no file of the student edition"
                 checked += 1
     assert checked >= len(book_site.toc_docnames()), "every page links to its source file"
 
