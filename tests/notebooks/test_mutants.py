@@ -140,3 +140,22 @@ def test_experiment_cells_run_with_every_correct_parameterisation(exercise_id, i
                 exec(compile(cell, "<experiment>", "exec"), dict(namespace))
         finally:
             plt.close("all")
+
+
+@pytest.mark.parametrize("exercise_id", sorted(BY_ID))
+def test_visible_checks_never_fail_correct_code_whatever_the_random_state(exercise_id):
+    """Random initial weights must not decide: a check that needs particular weights sets them itself."""
+    import torch
+
+    namespace, cell = _base(exercise_id)
+    exec(compile(BASE[exercise_id], IMPLEMENTATION, "exec"), namespace)
+    visible = compile(cell.split(HIDDEN)[0], TEST_CELL, "exec")
+    failed = []
+    for seed in range(20):
+        torch.manual_seed(seed)
+        try:
+            with contextlib.redirect_stdout(io.StringIO()):
+                exec(visible, dict(namespace))
+        except AssertionError as error:
+            failed.append(f"seed {seed}: {error}")
+    assert not failed, "\n".join(failed)
