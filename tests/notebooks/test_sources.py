@@ -100,3 +100,30 @@ def test_answer_cells_leave_the_autograded_points_unchanged(stem):
     expected = {"squeeze": 1, "excitation": 2, "se_block": 2, "eca_kernel_size": 1, "eca_block": 2,
                 "channel_attention": 3, "spatial_attention": 3, "cbam": 2}
     assert points == {k: v for k, v in expected.items() if k in points}
+
+
+@pytest.mark.parametrize("stem", NOTEBOOKS)
+def test_earlier_exercises_come_only_from_the_students_own_paste_cells(stem):
+    """No given cell defines a graded exercise; a later notebook asks for the student's own code instead."""
+    from autograder.exercises import EXERCISES
+
+    names = {e.name: e.notebook for e in EXERCISES}
+    for cell in source(stem).cells:
+        if cell.cell_type != "code" or nbgrader(cell).get("grade"):
+            continue
+        defined = {node.name for node in ast.parse(cell.source).body
+                   if isinstance(node, (ast.FunctionDef, ast.ClassDef)) and node.name in names}
+        if defined and not nbgrader(cell).get("solution"):
+            raise AssertionError(f"{stem}: cell {cell.id} hands out {defined}")
+        earlier = {name for name in defined if names[name] != stem}
+        if earlier:
+            assert NOTEBOOKS.index(names[next(iter(earlier))]) < NOTEBOOKS.index(stem)
+            assert "points" not in nbgrader(cell), f"{stem}: the paste cell {cell.id} is not graded"
+
+
+@pytest.mark.parametrize("stem", NOTEBOOKS)
+def test_student_text_has_no_instructor_notes(stem):
+    text = " ".join(" ".join(c.source.split()) for c in source(stem).cells
+                    if c.cell_type == "markdown" and not nbgrader(c).get("solution"))
+    for phrase in ("source document", "seed document", "instructor", "solutions/", "Given (notebook"):
+        assert phrase.lower() not in text.lower(), f"{stem}: {phrase!r} in the student's text"
