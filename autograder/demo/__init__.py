@@ -7,13 +7,19 @@
     dee    broken: truncated, endless loop (in the    graded where possible, the rest reported
            excitation, so also in SEBlock), .cuda(),
            Colab notebook without metadata, missing
+
+No notebook hands out an earlier answer: each student pastes their own solution cell of notebook 1
+(``squeeze``) into notebooks 2 and 3, and of notebook 4 (``ChannelAttention``) into notebook 5, as the
+released notebooks ask. ben's and cy's wrong code comes in cells added after their solution cells, so
+what they paste is their solution cell; dee's notebook 1 cannot be read, so dee's paste cells in
+notebooks 2 and 3 keep the released stub, and dee's SE and ECA blocks fail with them.
 """
 from pathlib import Path
 
 from autograder.exercises import NOTEBOOKS
 from autograder.grade.course import ROOT, load_course
 
-from .submission import solved_notebook, strip_metadata, with_cells, write
+from .submission import paste_own, solved_notebook, strip_metadata, with_cells, write
 from .variants import BROKEN_CUDA, BROKEN_LOOP, CHEATS, WRONG
 
 
@@ -36,15 +42,19 @@ def build_demo_class(destination: Path, root: Path = ROOT) -> Path:
         write(notebook, destination / student / "attention" / f"{stem}.ipynb")
 
     for student, appended in (("ada", {}), ("ben", by_notebook(WRONG)), ("cy", by_notebook(CHEATS))):
-        for stem in NOTEBOOKS:
-            submit(student, stem, with_cells(solved[stem], *appended.get(stem, [])))
+        handed_in = {stem: with_cells(solved[stem], *appended.get(stem, [])) for stem in NOTEBOOKS}
+        for stem, notebook in paste_own(handed_in, course).items():
+            submit(student, stem, notebook)
     first, second, third, fourth = NOTEBOOKS[:4]
     dee = destination / "dee" / "attention"
     dee.mkdir(parents=True)
     (dee / f"{first}.ipynb").write_text(nbformat_text(solved[first])[:200])  # truncated upload
-    submit("dee", second, with_cells(solved[second], BROKEN_LOOP))
-    submit("dee", third, with_cells(solved[third], BROKEN_CUDA))
-    submit("dee", fourth, strip_metadata(solved[fourth]))  # after Colab: still graded
+    handed_in = {first: None,  # unreadable: nothing to paste from it
+                 second: with_cells(solved[second], BROKEN_LOOP),
+                 third: with_cells(solved[third], BROKEN_CUDA),
+                 fourth: solved[fourth]}
+    for stem, notebook in paste_own(handed_in, course).items():
+        submit("dee", stem, strip_metadata(notebook) if stem == fourth else notebook)  # after Colab: still graded
     return destination
 
 

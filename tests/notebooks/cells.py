@@ -23,8 +23,15 @@ def nbgrader(cell) -> dict:
 
 
 def graded_cells(nb) -> dict:
-    """grade_id -> the autograded test cell."""
-    return {nbgrader(c)["grade_id"]: c for c in nb.cells if nbgrader(c).get("grade")}
+    """grade_id -> the autograded test cell (a graded code cell that is not a solution)."""
+    return {nbgrader(c)["grade_id"]: c for c in nb.cells
+            if c.cell_type == "code" and nbgrader(c).get("grade") and not nbgrader(c).get("solution")}
+
+
+def answer_cells(nb) -> dict:
+    """grade_id -> the manually graded answer cell (a graded markdown solution cell)."""
+    return {nbgrader(c)["grade_id"]: c for c in nb.cells
+            if c.cell_type == "markdown" and nbgrader(c).get("grade") and nbgrader(c).get("solution")}
 
 
 def setup_code(nb) -> list:
@@ -38,4 +45,4 @@ def exercises_of(stem: str) -> list:
 
 
 __all__ = ["ROOT", "SOURCES", "RELEASES", "NOTEBOOKS", "EXERCISES", "read", "source", "nbgrader", "graded_cells",
-           "setup_code", "exercises_of"]
+           "answer_cells", "setup_code", "exercises_of"]

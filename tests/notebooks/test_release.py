@@ -1,20 +1,48 @@
 """The student release: regenerated from the sources, free of solutions and hidden tests, stamped for Colab."""
+import contextlib
+import hashlib
+import io
 import re
+import shutil
+import warnings
+from importlib import metadata
+from pathlib import Path
 
+import matplotlib
 import pytest
 import yaml
 
 from autograder.release import generate
-from cells import NOTEBOOKS, RELEASES, ROOT, nbgrader, read, source
+from autograder.exercises import EXERCISES
+from cells import NOTEBOOKS, RELEASES, ROOT, SOURCES, graded_cells, nbgrader, read, source
+
+matplotlib.use("Agg")  # in this process only
 
 FORBIDDEN = ("BEGIN SOLUTION", "END SOLUTION", "HIDDEN TESTS", "autograder", "reference", "check(")
 
 
+def _release_key() -> str:
+    """A hash of what a release is generated from: sources, release code, course settings, nbgrader."""
+    digest = hashlib.sha256()
+    for path in sorted([*SOURCES.glob("*.ipynb"), ROOT / "autograder" / "release.py", ROOT / "autograder" / "exercises.py",
+                        ROOT / "_config.yml", ROOT / "nbgrader_config.py"]):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    digest.update(metadata.version("nbgrader").encode())
+    return digest.hexdigest()[:32]
+
+
 @pytest.fixture(scope="module")
-def fresh(tmp_path_factory):
-    """A release generated now from solutions/ into a temporary folder."""
+def fresh(request, tmp_path_factory):
+    """A release generated from solutions/ into a temporary folder (kept in pytest's cache per inputs)."""
+    cache = getattr(request.config, "cache", None)
+    kept = cache.mkdir("fresh-release") / _release_key() if cache is not None else None
+    if kept is not None and (kept / "attention").is_dir():
+        return kept / "attention"
     out = tmp_path_factory.mktemp("release")
     generate(out)
+    if kept is not None:
+        shutil.rmtree(kept.parent, ignore_errors=True)
+        shutil.copytree(out / "attention", kept / "attention")
     return out / "attention"
 
 
@@ -45,7 +73,9 @@ def test_no_solutions_hidden_tests_or_reference(stem):
     sources = {c.id: c for c in source(stem).cells}
     released_lines = {line for c in released.cells for line in _substantial(c.source)}
     for cell in released.cells:
-        if nbgrader(cell).get("solution"):
+        if nbgrader(cell).get("solution") and cell.cell_type == "markdown":
+            assert cell.source.strip() == "YOUR ANSWER HERE", f"{stem}: answer cell {cell.id} released with text"
+        elif nbgrader(cell).get("solution"):
             original = sources[cell.id].source
             for block in original.split("### BEGIN SOLUTION")[1:]:
                 for line in _substantial(block.split("### END SOLUTION")[0]):
@@ -72,3 +102,40 @@ def test_generate_refuses_a_non_github_repository(tmp_path):
 
     with pytest.raises(ValueError, match="repository.url"):
         colab_url("01_squeeze", root=tmp_path)
+
+
+def correct_implementations(path: Path) -> list:
+    """Names of graded exercises that a released notebook, run without its test cells, binds to a correct
+    implementation (one that passes the hidden checks): what a student could copy instead of writing."""
+    from autograder.checks import check
+
+    nb = read(path)
+    tests = {id(c) for c in graded_cells(nb).values()}
+    namespace = {}
+    with contextlib.redirect_stdout(io.StringIO()), warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for cell in nb.cells:
+            if cell.cell_type == "code" and id(cell) not in tests:
+                try:
+                    exec(compile(cell.source, f"<{path.name}:{cell.id}>", "exec"), namespace)
+                except NotImplementedError:
+                    pass  # a stub, or a cell that calls one
+    import matplotlib.pyplot as plt
+
+    plt.close("all")
+    found = []
+    for exercise in EXERCISES:
+        if exercise.name in namespace:
+            try:
+                with contextlib.redirect_stdout(io.StringIO()):
+                    check(exercise.id, namespace[exercise.name])
+            except Exception:  # noqa: BLE001 (a stub or anything wrong is not an answer)
+                continue
+            found.append(exercise.name)
+    return found
+
+
+@pytest.mark.parametrize("stem", NOTEBOOKS)
+def test_no_release_gives_away_a_graded_answer(stem):
+    found = correct_implementations(RELEASES / f"{stem}.ipynb")
+    assert not found, f"notebooks/attention/{stem}.ipynb hands out a correct {', '.join(found)}"
