@@ -7,7 +7,7 @@ judge's words about what was got and what was expected.
 from html import escape
 from pathlib import Path
 
-from .records import write_atomically
+from .outputs import write_atomically
 
 STYLE = ("body{font-family:sans-serif;max-width:60em;margin:2em auto;line-height:1.4}"
          "table{border-collapse:collapse;width:100%}td,th{border:1px solid #ccc;padding:.4em;vertical-align:top}"
