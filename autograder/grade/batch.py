@@ -150,7 +150,8 @@ def run_students(pending: list, settings: Settings, workers: int, progress: bool
 
 def grade(submissions: Path, out: Path, *, workers: int | None = None, device: str = "auto",
           timeout: float = DEFAULT_TIMEOUT, force: bool = False, gradebook: Path | None = None,
-          course_root: Path = ROOT, progress: bool = True, layout: str = "auto") -> Batch:
+          course_root: Path = ROOT, progress: bool = True, layout: str = "auto",
+          cluster: str | None = None) -> Batch:
     """Grade every student in SUBMISSIONS into OUT; see the package docstring for the outputs."""
     if timeout <= 0:
         raise GraderError(f"--timeout must be positive, got {timeout}")
@@ -193,7 +194,12 @@ def grade(submissions: Path, out: Path, *, workers: int | None = None, device: s
                                                   submission_fingerprint(submission.notebooks, settings))
             (records.append(done) if done else pending.append(submission))
         reused = len(records)
-        if pending:
+        if pending and cluster:  # a Dask cluster: "local:N" or a scheduler's address
+            from .cluster import run_students as run_on_cluster
+
+            records += run_on_cluster(cluster, pending, settings, progress,
+                                      meanwhile=lambda: create_gradebook(course.gradebook, points))
+        elif pending:
             records += run_students(pending, settings, min(workers, len(pending)), progress,
                                     meanwhile=lambda: create_gradebook(course.gradebook, points))
     records.sort(key=lambda r: r["student"])

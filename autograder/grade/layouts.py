@@ -17,7 +17,7 @@ from pathlib import Path
 
 from autograder.exercises import ASSIGNMENT
 
-from .names import readable
+from .names import readable, shown
 
 LAYOUTS = ("canvas", "moodle", "blackboard", "nbgrader", "folders")
 IGNORED = {"__MACOSX", ".ipynb_checkpoints", ".DS_Store"}
@@ -67,7 +67,7 @@ def folders(root: Path) -> tuple:
     students, notes = [], []
     for entry in entries(root):
         if entry.is_symlink() or not entry.is_dir():
-            notes.append(f"{readable(entry.name)!r} is not a student folder, ignored")
+            notes.append(f"{shown(entry.name)} is not a student folder, ignored")
             continue
         nested = entry / ASSIGNMENT
         home = nested if nested.is_dir() and not nested.is_symlink() else entry
@@ -80,13 +80,13 @@ def canvas(root: Path) -> tuple:
     for name, path in plain_files(root).items():
         match = CANVAS.match(name)
         if not match:
-            notes.append(f"{readable(name)!r} is not named as Canvas names submissions, ignored")
+            notes.append(f"{shown(name)} is not named as Canvas names submissions, ignored")
             continue
         student = students.setdefault(match["user"], Student(match["user"], match["name"]))
         student.files[match["file"]] = path
         if match["late"] and "submitted late (Canvas marked it LATE)" not in student.notes:
             student.notes.append("submitted late (Canvas marked it LATE)")
-    notes += [f"{readable(p.name)!r} is a folder in a Canvas download, ignored" for p in entries(root) if p.is_dir()]
+    notes += [f"{shown(p.name)} is a folder in a Canvas download, ignored" for p in entries(root) if p.is_dir()]
     return list(students.values()), notes
 
 
@@ -95,7 +95,7 @@ def moodle(root: Path) -> tuple:
     for entry in entries(root):
         match = MOODLE.match(entry.name)
         if not match or entry.is_symlink():
-            notes.append(f"{readable(entry.name)!r} is not named as Moodle names submissions, ignored")
+            notes.append(f"{shown(entry.name)} is not named as Moodle names submissions, ignored")
             continue
         student = students.setdefault(match["participant"], Student(match["participant"], readable(match["name"])))
         if entry.is_dir():
@@ -111,7 +111,7 @@ def blackboard(root: Path) -> tuple:
     for name, path in plain_files(root).items():
         match = BLACKBOARD.match(Path(name).stem if name.endswith(".txt") else name)
         if not match:
-            notes.append(f"{readable(name)!r} is not named as Blackboard names submissions, ignored")
+            notes.append(f"{shown(name)} is not named as Blackboard names submissions, ignored")
             continue
         if name.endswith(".txt") and not match["file"]:  # the receipt
             receipt = BLACKBOARD_NAME.search(path.read_text("utf-8", "replace")[:10000])

@@ -58,8 +58,15 @@ def one_line(text: str) -> str:
 
 
 def spreadsheet_safe(value) -> str:
-    """A CSV cell a spreadsheet will not run: text starting like a formula is prefixed with a quote (OWASP)."""
-    text = str(value)
+    """A CSV cell a spreadsheet will not run nor a terminal obey: control characters escaped, and text
+    starting like a formula prefixed with a quote (OWASP)."""
+    text = printable(str(value))
     if text.startswith(FORMULA_STARTS):
         return "'" + text
     return text
+
+
+def shown(name: str, limit: int = 120) -> str:
+    """A name for a note: one line, escaped, cut to `limit` characters."""
+    text = one_line(repr(readable(name)))
+    return text if len(text) <= limit else text[:limit - 1] + "…"

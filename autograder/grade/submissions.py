@@ -19,7 +19,7 @@ from pathlib import Path, PurePosixPath
 from autograder.exercises import ASSIGNMENT, NOTEBOOKS
 
 from . import layouts
-from .names import one_line, readable, short_hash, unique_ids
+from .names import one_line, readable, short_hash, shown, unique_ids
 
 MAX_TOTAL_BYTES = 2 * 2**30
 MAX_ENTRY_BYTES = 50 * 2**20
@@ -65,18 +65,18 @@ def disk_part(part: str) -> str:
     return f"{head}-{short_hash(part)}{suffix}"
 
 
-def undecodable_names(archive: Path) -> bytes | None:
-    """The archive's bytes with the UTF-8 flag cleared on names that are not UTF-8 (read as cp437 then),
-    or None when every name decodes. Python's zipfile refuses the whole archive over one such name."""
+def undecodable_names(archive: Path) -> tuple:
+    """(the archive's bytes with the UTF-8 flag cleared on names that are not UTF-8, so that they read as
+    cp437, the indexes of those entries). Python's zipfile refuses the whole archive over one such name."""
     data = bytearray(archive.read_bytes())
     end = data.rfind(b"PK\x05\x06")
     if end < 0:
-        return None
+        return None, set()
     count, size, offset = struct.unpack_from("<HII", data, end + 10)
-    position, changed = offset, False
-    for _ in range(count):
+    position, changed = offset, set()
+    for index in range(count):
         if data[position:position + 4] != b"PK\x01\x02":
-            return None
+            return None, set()
         flags, = struct.unpack_from("<H", data, position + 8)
         name_length, extra_length, comment_length = struct.unpack_from("<HHH", data, position + 28)
         name = bytes(data[position + 46:position + 46 + name_length])
@@ -85,46 +85,54 @@ def undecodable_names(archive: Path) -> bytes | None:
                 name.decode("utf-8")
             except UnicodeDecodeError:
                 struct.pack_into("<H", data, position + 8, flags & ~0x800)
-                changed = True
+                local, = struct.unpack_from("<I", data, position + 42)  # its local header says it too
+                if data[local:local + 4] == b"PK\x03\x04":
+                    local_flags, = struct.unpack_from("<H", data, local + 6)
+                    struct.pack_into("<H", data, local + 6, local_flags & ~0x800)
+                changed.add(index)
         position += 46 + name_length + extra_length + comment_length
-    return bytes(data) if changed else None
+    return (bytes(data) if changed else None), changed
 
 
 def open_archive(archive: Path, scratch: Path) -> tuple:
-    """(an open ZipFile, notes)."""
+    """(an open ZipFile, the indexes of entries whose names were not UTF-8 and are read as cp437)."""
     try:
-        return zipfile.ZipFile(archive), []
+        return zipfile.ZipFile(archive), set()
     except UnicodeDecodeError:
-        repaired = undecodable_names(archive)
+        repaired, indexes = undecodable_names(archive)
         if repaired is None:
             raise ArchiveError(f"{archive} has entry names that cannot be read") from None
         copy = scratch / "names-repaired.zip"
         copy.write_bytes(repaired)
-        return zipfile.ZipFile(copy), ["some entry names are not valid UTF-8; they were read as cp437"]
+        return zipfile.ZipFile(copy), indexes
     except (zipfile.BadZipFile, OSError) as error:
         raise ArchiveError(f"{archive} is not a readable zip file: {error}") from None
 
 
 def extract(archive: Path, destination: Path) -> list:
     """Extract `archive` into `destination`; returns messages about skipped entries."""
-    zf, skipped = open_archive(Path(archive), Path(destination).parent)
+    zf, repaired = open_archive(Path(archive), Path(destination).parent)
+    skipped = []
     with zf:
         infos = zf.infolist()
         if len(infos) > MAX_ENTRIES:
             raise ArchiveError(f"{archive} holds {len(infos)} entries, more than {MAX_ENTRIES}")
         total = 0
-        for info in infos:
-            shown = one_line(repr(info.filename))
-            parts = safe_parts(info.filename)
+        for index, info in enumerate(infos):
+            name = info.filename
+            if index in repaired:
+                name = name.encode("cp437").decode("utf-8", "replace")  # what the student's zip tool meant
+            entry = shown(name)
+            parts = safe_parts(name)
             if parts is None:
-                if not info.filename.startswith("__MACOSX") and not info.filename.endswith(".DS_Store"):
-                    skipped.append(f"{shown}: path outside the archive's folder, skipped")
+                if not name.startswith("__MACOSX") and not name.endswith(".DS_Store"):
+                    skipped.append(f"{entry}: path outside the archive's folder, skipped")
                 continue
             if stat.S_ISLNK(info.external_attr >> 16):
-                skipped.append(f"{shown}: a symbolic link, skipped")
+                skipped.append(f"{entry}: a symbolic link, skipped")
                 continue
             if not info.is_dir() and info.file_size > MAX_ENTRY_BYTES:
-                skipped.append(f"{shown}: {info.file_size} bytes, more than {MAX_ENTRY_BYTES}, skipped")
+                skipped.append(f"{entry}: {info.file_size} bytes, more than {MAX_ENTRY_BYTES}, skipped")
                 continue
             total += info.file_size
             if total > MAX_TOTAL_BYTES:
@@ -135,9 +143,9 @@ def extract(archive: Path, destination: Path) -> list:
             except OSError as error:  # a file where a folder should be, or the other way round
                 why = f"cannot be written ({error.strerror or error})"
             if why:
-                skipped.append(f"{shown}: {why}, skipped")
+                skipped.append(f"{entry}: {why}, skipped")
             elif tuple(map(disk_part, parts)) != parts:
-                skipped.append(f"{shown}: name too long, shortened")
+                skipped.append(f"{entry}: name too long, shortened")
     return skipped
 
 
