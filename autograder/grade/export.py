@@ -7,7 +7,8 @@
   Full name, Email address, Grade, Maximum Grade, Feedback comments), and ``moodle-feedback.zip``, each
   feedback page named ``{Full name}_{participant id}_assignsubmission_file_{page}`` as Moodle's "upload
   multiple feedback files in a zip" expects.
-- ``nbgrader``: ``gradebook.db``, nbgrader's gradebook with the scores, for formgrader and ``nbgrader export``.
+- ``nbgrader``: ``gradebook.db``, nbgrader's gradebook with the scores, for formgrader and ``nbgrader export``,
+  and ``feedback/{student}/{assignment}/``, where ``nbgrader release_feedback`` looks for the pages.
 
 A roster (the LMS's own export: Canvas's gradebook export, Moodle's grading worksheet, or nbgrader's
 student list with ``id``) names the students and adds those who submitted nothing, with 0 and "no submission".
@@ -188,6 +189,10 @@ def export(results: Path, to: str, out: Path, roster: Path | None = None, column
     if to == "nbgrader":
         notes = nbgrader_gradebook(results, entries, out / "gradebook.db")
         written.append(out / "gradebook.db")
+        for student, details in graded(results).items():
+            for page, file in details["pages"].items():
+                write_atomically(out / "feedback" / student / ASSIGNMENT / page, file.read_text("utf-8"))
+        written.append(out / "feedback")
     else:
         students = graded(results)
         maximum = max_total(results, students)

@@ -75,6 +75,8 @@ def test_nbgrader_gradebook_holds_the_scores_and_the_roster(graded_layouts, tmp_
         for student, total in totals.items():
             assert gradebook.find_submission("attention", student).score == total
         assert gradebook.find_student("rroe").last_name == "Roe"
+    pages = sorted(p.relative_to(tmp_path / "out" / "feedback") for p in (tmp_path / "out" / "feedback").rglob("*.*"))
+    assert pages and {p.parts[:2] for p in pages} == {("jsmith", "attention"), ("jdoe", "attention")}
 
 
 def test_a_roster_of_another_lms_or_an_unknown_target_is_refused_clearly(graded_layouts, tmp_path):
