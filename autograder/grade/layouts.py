@@ -71,7 +71,12 @@ def folders(root: Path) -> tuple:
             continue
         nested = entry / ASSIGNMENT
         home = nested if nested.is_dir() and not nested.is_symlink() else entry
-        students.append(Student(entry.name, readable(entry.name), plain_files(home)))
+        student = Student(entry.name, readable(entry.name))
+        try:
+            student.files = plain_files(home)
+        except OSError as error:  # a folder the grader may not read: the student is listed, with why
+            student.notes.append(f"the folder cannot be read ({error.strerror or error})")
+        students.append(student)
     return students, notes
 
 

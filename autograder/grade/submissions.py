@@ -13,6 +13,7 @@ import re
 import stat
 import struct
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -142,6 +143,9 @@ def extract(archive: Path, destination: Path) -> list:
                 why = write_entry(zf, info, target)
             except OSError as error:  # a file where a folder should be, or the other way round
                 why = f"cannot be written ({error.strerror or error})"
+            except (zipfile.BadZipFile, NotImplementedError, RuntimeError, EOFError, zlib.error) as error:
+                target.unlink(missing_ok=True)  # damaged, encrypted or of an unknown compression: nothing half-written
+                why = f"cannot be unpacked ({one_line(str(error))[:200]})"
             if why:
                 skipped.append(f"{entry}: {why}, skipped")
             elif tuple(map(disk_part, parts)) != parts:
