@@ -22,17 +22,13 @@ from pathlib import Path
 from autograder.exercises import EXERCISES
 
 from . import sandbox
-from .course import ROOT, load_course
-from .discover import find_submissions
+from .course import ROOT, load_course, manual_points, max_scores, test_sources
 from .gradebook import create_gradebook, record_scores
-from .points import max_scores, test_sources
-from .records import load_record, save_record
+from .outputs import load_record, save_record, summarise, write_tables
 from .scoring import ExerciseResult
 from .settings import Settings
 from .student import grade_student, submission_fingerprint
-from .summary import summarise
-from .tables import write_tables
-from .unzip import ArchiveError, extract
+from .submissions import ArchiveError, extract, find_submissions
 
 DEFAULT_TIMEOUT = 60.0
 GRADER_VERSION = "1"
@@ -154,14 +150,15 @@ def run_students(pending: list, settings: Settings, workers: int, progress: bool
 
 def grade(submissions: Path, out: Path, *, workers: int | None = None, device: str = "auto",
           timeout: float = DEFAULT_TIMEOUT, force: bool = False, gradebook: Path | None = None,
-          course_root: Path = ROOT, progress: bool = True) -> Batch:
+          course_root: Path = ROOT, progress: bool = True, layout: str = "auto",
+          cluster: str | None = None) -> Batch:
     """Grade every student in SUBMISSIONS into OUT; see the package docstring for the outputs."""
     if timeout <= 0:
         raise GraderError(f"--timeout must be positive, got {timeout}")
     workers = workers or os.cpu_count() or 1
     device = resolve_device(device)
     course = load_course(course_root, gradebook)
-    from .points import CourseError
+    from .course import CourseError
 
     try:
         points = max_scores(course.source)
@@ -173,7 +170,7 @@ def grade(submissions: Path, out: Path, *, workers: int | None = None, device: s
         temporary = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="autograder-")))
         os.chmod(temporary, 0o755)
         folder, notes = open_submissions(submissions, out, temporary)
-        found, found_notes = find_submissions(folder)
+        found, found_notes = find_submissions(folder, layout)
         notes += found_notes
         library = sandbox.build_library(temporary / "library")
         for path in [library, *library.rglob("*")]:
@@ -197,10 +194,18 @@ def grade(submissions: Path, out: Path, *, workers: int | None = None, device: s
                                                   submission_fingerprint(submission.notebooks, settings))
             (records.append(done) if done else pending.append(submission))
         reused = len(records)
-        if pending:
+        if pending and cluster:  # a Dask cluster: "local:N" or a scheduler's address
+            from .cluster import run_students as run_on_cluster
+
+            records += run_on_cluster(cluster, pending, settings, progress,
+                                      meanwhile=lambda: create_gradebook(course.gradebook, points))
+        elif pending:
             records += run_students(pending, settings, min(workers, len(pending)), progress,
                                     meanwhile=lambda: create_gradebook(course.gradebook, points))
     records.sort(key=lambda r: r["student"])
-    write_tables(out, records)
+    names = {submission.student: submission.display_name for submission in found}
+    records = [{"display_name": names.get(r["student"], r["student"]), **r} for r in records]
+    manual = manual_points(course.source)
+    write_tables(out, records, manual)
     record_scores(course.gradebook, points, records)
-    return Batch(records, reused, notes, warning, summarise(records, reused, notes))
+    return Batch(records, reused, notes, warning, summarise(records, reused, notes, manual))

@@ -3,12 +3,13 @@
 A test cell is recognised by its nbgrader metadata or, when the metadata was lost (after a
 round trip through Colab, say), by its source matching a released test cell. IPython magics
 (``%matplotlib``, ``!pip``) have no meaning outside a kernel and are blanked. The notebook is
-parsed as plain JSON, leniently: a kernel other than Python is noted, not refused.
+parsed as plain JSON, leniently: a kernel other than Python is noted, not refused. A Windows editor's
+byte-order mark and CRLF lines are read as any other notebook; an nbformat 3 notebook is upgraded to 4.
 """
 import json
 from pathlib import Path
 
-from .points import is_test_cell, normalise
+from .course import is_test_cell, normalise
 
 NOTEBOOK_BYTES = 20 * 2**20
 
@@ -42,12 +43,24 @@ def read_notebook(path: Path) -> dict:
     if size > NOTEBOOK_BYTES:
         raise NotebookError(f"the file is {size / 2**20:.0f} MiB, more than a notebook's limit of {NOTEBOOK_BYTES // 2**20} MiB")
     try:
-        notebook = json.loads(path.read_bytes().decode("utf-8"))
+        notebook = json.loads(path.read_bytes().decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         raise NotebookError(f"the file is not a notebook (invalid JSON: {error})") from None
+    if isinstance(notebook, dict) and notebook.get("nbformat") == 3:
+        notebook = upgraded(notebook)
     if not isinstance(notebook, dict) or not isinstance(notebook.get("cells"), list):
         raise NotebookError("the file is not a notebook (no list of cells)")
     return notebook
+
+
+def upgraded(notebook: dict) -> dict:
+    """An nbformat 3 notebook (cells in worksheets, code in "input") as nbformat 4."""
+    import nbformat
+
+    try:
+        return nbformat.convert(nbformat.from_dict(notebook), 4)
+    except Exception as error:  # nbformat raises what the malformed notebook makes it raise
+        raise NotebookError(f"the file is an nbformat 3 notebook that cannot be upgraded ({error})") from None
 
 
 def student_cells(path: Path, test_sources: frozenset) -> tuple:

@@ -24,7 +24,7 @@ from autograder.links import chapter_url
 
 from .feedback_class import write_class_page
 from .feedback_html import clean, document, esc, number, points, safe_url
-from .records import write_atomically
+from .outputs import write_atomically
 
 STATUSES = ("passed", "failed", "error", "timeout", "missing")
 STATUS_TEXT = {

@@ -15,7 +15,7 @@ from autograder.links import chapter_url
 
 from .feedback_charts import STATUS_COLOURS, histogram, legend, stacked_bar
 from .feedback_html import clean, document, esc, number, points, safe_url
-from .records import write_atomically
+from .outputs import write_atomically
 
 TOP_MISTAKES = 15
 

@@ -18,7 +18,7 @@ from autograder.exercises import EXERCISES, NOTEBOOKS
 from . import sandbox
 from .cells import NotebookError, student_cells
 from .feedback import write_feedback
-from .records import save_record
+from .outputs import save_record
 from .results import load_entries, load_report
 from .scoring import missing, plan, score_exercise
 

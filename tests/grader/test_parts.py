@@ -6,10 +6,10 @@ import pytest
 
 from autograder.grade.cells import NotebookError, blank_magics, student_cells
 from autograder.grade.feedback import page
-from autograder.grade.points import normalise
+from autograder.grade.course import normalise
 from autograder.grade.scoring import ExerciseResult
-from autograder.grade.tables import write_tables
-from autograder.grade.unzip import safe_parts
+from autograder.grade.outputs import write_tables
+from autograder.grade.submissions import safe_parts
 
 
 @pytest.mark.parametrize("name, parts", [
@@ -71,6 +71,7 @@ def test_tables_total_each_student(tmp_path):
          "message": "x"}]}]
     write_tables(tmp_path, records)
     grades = list(csv.DictReader((tmp_path / "grades.csv").open()))
-    assert grades == [{"student_id": "b", "total": "2", "max_total": "5", "needs_attention": ""}]
+    assert grades == [{"student_id": "b", "display_name": "b", "total": "2", "max_total": "5", "to_grade_by_hand": "",
+                       "needs_attention": ""}]
     scores = list(csv.DictReader((tmp_path / "scores.csv").open()))
     assert [r["status"] for r in scores] == ["passed", "missing"] and scores[0]["message"] == 'ok, "quoted"'

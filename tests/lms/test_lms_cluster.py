@@ -1,0 +1,76 @@
+"""A class graded on a Dask cluster: the same scores as the plain run, and nobody lost when a worker dies."""
+import csv
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+
+import pytest
+
+from autograder.grade.batch import grade
+from lms_class import ROOT, TIMEOUT, entries, right, wrong, write_zip
+
+pytestmark = pytest.mark.slow
+
+
+def test_a_local_cluster_of_two_workers_gives_byte_identical_scores(graded_layouts, tmp_path):
+    plain, _ = graded_layouts("folders")
+    files, _ = entries("folders")
+    out = tmp_path / "results"
+    batch = grade(write_zip(tmp_path / "class.zip", files), out, timeout=TIMEOUT, progress=False,
+                  gradebook=out / "gradebook.db", cluster="local:2")
+    assert (out / "scores.csv").read_bytes() == (plain / "scores.csv").read_bytes()
+    assert (out / "grades.csv").read_bytes() == (plain / "grades.csv").read_bytes()
+    assert sorted(p.name for p in (out / "feedback").iterdir()) == sorted(p.name for p in (plain / "feedback").iterdir())
+    again = grade(write_zip(tmp_path / "class.zip", files), out, timeout=TIMEOUT, progress=False,
+                  gradebook=out / "gradebook.db", cluster="local:2")
+    assert again.reused == len(batch.records)  # finished on any worker: not regraded
+
+
+def test_killing_a_worker_mid_batch_loses_no_student(tmp_path):
+    import dask
+    from dask.distributed import Client, LocalCluster
+
+    students = {f"s{i}": (right() if i % 2 == 0 else wrong()) for i in range(4)}
+    archive = write_zip(tmp_path / "class.zip", {f"{s}/01_squeeze.ipynb": c for s, c in students.items()})
+    out = tmp_path / "results"
+    with dask.config.set({"distributed.worker.daemon": False}), \
+            LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
+            Client(cluster) as client:
+        killed = []
+
+        def kill_one_busy_worker():
+            deadline = time.monotonic() + 300
+            while time.monotonic() < deadline and not killed:
+                busy = [worker for worker, tasks in client.processing().items() if tasks]
+                if busy:
+                    pid = client.run(os.getpid, workers=busy[:1])[busy[0]]
+                    time.sleep(2)  # well into the student's grading
+                    os.kill(pid, signal.SIGKILL)
+                    killed.append(pid)
+                time.sleep(0.2)
+
+        killer = threading.Thread(target=kill_one_busy_worker)
+        killer.start()
+        grade(archive, out, timeout=TIMEOUT, progress=False, gradebook=out / "gradebook.db",
+              cluster=cluster.scheduler_address)
+        killer.join()
+    assert killed
+    with open(out / "scores.csv", newline="", encoding="utf-8") as handle:
+        squeeze = {r["student_id"]: r["status"] for r in csv.DictReader(handle) if r["exercise"] == "squeeze"}
+    assert squeeze == {s: ("passed" if i % 2 == 0 else "failed") for i, s in enumerate(students)}
+
+
+def test_without_a_cluster_dask_is_not_imported(tmp_path):
+    archive = write_zip(tmp_path / "class.zip", {"solo/01_squeeze.ipynb": right()})
+    code = ("import sys\nfrom autograder.grade.batch import grade\n"
+            f"grade({str(archive)!r}, {str(tmp_path / 'out')!r}, timeout={TIMEOUT}, progress=False, "
+            f"gradebook={str(tmp_path / 'out' / 'gradebook.db')!r})\n"
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('dask', 'distributed')))\n")
+    result = subprocess.run([sys.executable, "-c", code], env=dict(os.environ, PYTHONPATH=str(ROOT)),
+                            capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.strip().splitlines()[-1] == "[]"
+    assert (tmp_path / "out" / "grades.csv").exists()
