@@ -10,6 +10,7 @@ are paired. Run it as
 import argparse
 import csv
 import json
+import os
 import statistics
 import time
 from dataclasses import asdict, dataclass, field, replace
@@ -40,6 +41,7 @@ class StudyConfig:
 
 PRESETS = {
     "book": StudyConfig(),  # about two minutes on an otherwise idle 2-core CPU
+    "smoke": StudyConfig(seeds=2, epochs=2, train_images=400, test_images=400),  # checks the pipeline only
     "large": StudyConfig(seeds=10, epochs=20, canvas=40, train_images=20000, test_images=5000),  # for a GPU
 }
 
@@ -52,6 +54,15 @@ class Run:
     train_loss: list = field(default_factory=list)  # mean loss of each epoch
     test_accuracy: list = field(default_factory=list)  # after each epoch
     seconds: float = 0.0
+
+
+def book_config() -> StudyConfig:
+    """The preset the book's build runs: "book", unless COURSE_STUDY_PRESET names another
+    (a quick "smoke" build that checks the chapter renders, on a machine too busy for the study)."""
+    name = os.environ.get("COURSE_STUDY_PRESET", "book")
+    if name not in PRESETS:
+        raise ValueError(f"COURSE_STUDY_PRESET must be one of {', '.join(PRESETS)}; got {name!r}")
+    return PRESETS[name]
 
 
 def resolve_device(device: str) -> str:

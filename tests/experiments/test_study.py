@@ -132,3 +132,15 @@ def test_gate_gain_starts_the_branch_at_full_size_and_cbam_channel_is_one_stage(
     assert attention_module("cbam", 32, gate_gain=True).gain == 4.0
     channel_only = attention_module("cbam-channel", 32, reduction=8)
     assert sum(p.numel() for p in channel_only.parameters()) == 2 * 32 * 4  # the shared MLP, no 7x7 kernel
+
+
+def test_the_book_runs_the_book_preset_unless_told_otherwise(monkeypatch):
+    from experiments.study import PRESETS, book_config
+
+    monkeypatch.delenv("COURSE_STUDY_PRESET", raising=False)
+    assert book_config() == PRESETS["book"]
+    monkeypatch.setenv("COURSE_STUDY_PRESET", "smoke")
+    assert book_config() == PRESETS["smoke"]
+    monkeypatch.setenv("COURSE_STUDY_PRESET", "huge")
+    with pytest.raises(ValueError, match="COURSE_STUDY_PRESET"):
+        book_config()
