@@ -17,9 +17,9 @@ MATH_SETTLED = """() => !document.querySelector('.math.notranslate') ||
      && MathJax.Hub.queue.running === 0)"""
 
 
-def figure_alt():
-    path = book_site.REPO / "book" / "_ext" / "figure_alt.py"
-    spec = importlib.util.spec_from_file_location("book_ext_figure_alt", path)
+def accessibility_ext():
+    path = book_site.REPO / "book" / "_ext" / "accessibility.py"
+    spec = importlib.util.spec_from_file_location("book_ext_accessibility", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -73,7 +73,7 @@ class Images(HTMLParser):
 
 
 def test_every_image_has_alt_text_that_is_not_a_file_name(built_book):
-    meaningless = figure_alt().meaningless
+    meaningless = accessibility_ext().meaningless
     found, bad = 0, []
     for docname in book_site.toc_docnames():
         parser = Images()
@@ -88,9 +88,16 @@ def test_every_image_has_alt_text_that_is_not_a_file_name(built_book):
 
 
 def test_alt_text_rules():
-    ext = figure_alt()
+    ext = accessibility_ext()
     for alt in ("", "../_images/400b33a1.png", "_images/fig.png", "figure"):
         assert ext.meaningless(alt), alt
     assert not ext.meaningless("The squeeze of a feature map.")
     assert ext.first_sentence("The squeeze. Each of the maps becomes one number.") == "The squeeze."
     assert ext.first_sentence("word " * 100).endswith("…")
+
+
+def test_citation_list_loses_its_list_role():
+    ext = accessibility_ext()
+    context = {"body": '<div role="list" class="citation-list"><div class="citation" role="doc-biblioentry">'}
+    ext.fix_citation_list(None, "bibliography", "page.html", context, None)
+    assert context["body"] == '<div class="citation-list"><div class="citation" role="doc-biblioentry">'

@@ -1,9 +1,15 @@
-"""Give every image of the book alt text that says what it shows.
+"""Accessibility fixes for the built pages: alt text for every image, and valid list roles.
+
+Alt text: every image of the book gets alt text that says what it shows.
 
 A figure made by a code cell is an image whose alt text would otherwise be its file path,
 which a screen reader reads out as noise. Here an image inside a figure takes the first
 sentence of the figure's caption; an image outside a figure keeps the alt text its cell set
 (``mystnb: image: alt:``), and one with none is reported, so the build (run with -W) fails.
+
+List roles: docutils marks a bibliography as ``role="list"`` but its entries as
+``role="doc-biblioentry"``, which screen readers are told is not a list item; the list role
+is dropped, so the entries are read as the bibliography entries they are.
 """
 import re
 
@@ -51,6 +57,15 @@ def add_alt_text(app: Sphinx, doctree: nodes.document, docname: str) -> None:
                            location=image)
 
 
+CITATION_LIST = '<div role="list" class="citation-list">'
+
+
+def fix_citation_list(app: Sphinx, pagename, templatename, context, doctree) -> None:
+    if CITATION_LIST in context.get("body", ""):
+        context["body"] = context["body"].replace(CITATION_LIST, '<div class="citation-list">')
+
+
 def setup(app: Sphinx) -> dict:
     app.connect("doctree-resolved", add_alt_text)
+    app.connect("html-page-context", fix_citation_list)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
