@@ -62,3 +62,61 @@ def draw_flow(tensors: Sequence[Tensor], operations: Sequence[str], title: str =
         ax.set_title(title, fontsize=11)
     fig.tight_layout()
     return fig
+
+
+def draw_cbam_unit():
+    """A ResNet bottleneck unit with the whole CBAM module on its residual branch:
+    y = relu(x + spatial(channel(R(x)))), each stage drawn with its operations."""
+    from matplotlib.patches import FancyBboxPatch
+
+    fig, ax = plt.subplots(figsize=(8.6, 7.4))
+
+    def box(x, y, text, colour, width=2.6):
+        ax.add_patch(FancyBboxPatch((x - width / 2, y - 0.26), width, 0.52, boxstyle="round,pad=0.04",
+                                    facecolor=colour, edgecolor="#333333"))
+        ax.text(x, y, text, ha="center", va="center", fontsize=9)
+
+    def arrow(start, end):
+        ax.add_patch(FancyArrowPatch(start, end, arrowstyle="-|>", mutation_scale=12, color="#333333"))
+
+    ax.text(0, 9.6, "x  (N, C, H, W)", ha="center", fontsize=10, family="monospace")
+    branch = [(8.8, "1×1 conv, BN, ReLU"), (8.0, "3×3 conv, BN, ReLU"), (7.2, "1×1 conv, BN")]
+    arrow((0, 9.45), (0, 9.08))
+    for (y, text), (below, _) in zip(branch, branch[1:] + [(6.1, "")]):
+        box(0, y, text, "#deebf7")
+        arrow((0, y - 0.3), (0, below + 0.32 if below != 6.1 else 6.45))
+    # channel stage
+    ax.add_patch(FancyBboxPatch((-3.9, 4.05), 7.8, 2.35, boxstyle="round,pad=0.05", facecolor="#fff5eb",
+                                edgecolor="#e6550d", linestyle="--"))
+    ax.text(-3.8, 6.22, "channel stage", fontsize=9, color="#a63603", va="center")
+    box(-1.5, 5.75, "avg pool over H, W", "#fdae6b", 2.3)
+    box(1.5, 5.75, "max pool over H, W", "#fdae6b", 2.3)
+    box(0, 5.0, "shared MLP (C → C/r → C) on each, add, sigmoid: s", "#fd8d3c", 5.6)
+    box(0, 4.35, "x̃ = s ⊙ R(x)", "#a1d99b", 2.2)
+    arrow((-1.5, 5.47), (-1.0, 5.28))
+    arrow((1.5, 5.47), (1.0, 5.28))
+    arrow((0, 4.72), (0, 4.63))
+    # spatial stage
+    ax.add_patch(FancyBboxPatch((-3.9, 1.55), 7.8, 2.25, boxstyle="round,pad=0.05", facecolor="#f2f0f7",
+                                edgecolor="#6a51a3", linestyle="--"))
+    ax.text(-3.8, 3.62, "spatial stage", fontsize=9, color="#54278f", va="center")
+    arrow((0, 4.07), (0, 3.43))
+    box(0, 3.15, "max and mean over C, stacked: (N, 2, H, W)", "#dadaeb", 4.6)
+    box(0, 2.45, "7×7 conv, sigmoid: m  (N, 1, H, W)", "#bcbddc", 4.6)
+    box(0, 1.8, "x̂ = m ⊙ x̃", "#a1d99b", 2.2)
+    arrow((0, 2.87), (0, 2.73))
+    arrow((0, 2.17), (0, 2.08))
+    ax.add_patch(plt.Circle((0, 0.85), 0.22, facecolor="white", edgecolor="#333333"))
+    ax.text(0, 0.85, "+", ha="center", va="center", fontsize=14)
+    arrow((0, 1.52), (0, 1.08))
+    ax.plot([0.3, 4.4, 4.4], [9.55, 9.55, 0.85], color="#333333", lw=1.2)
+    arrow((4.4, 0.85), (0.23, 0.85))
+    ax.text(4.5, 5.2, "identity (or 1×1 projection)", rotation=90, va="center", fontsize=9, color="#555555")
+    arrow((0, 0.62), (0, 0.2))
+    ax.text(0, 0.0, "ReLU → y", ha="center", va="top", fontsize=10)
+    ax.text(-1.4, 8.0, "residual\nbranch R", ha="right", va="center", fontsize=9, color="#555555")
+    ax.set_xlim(-4.2, 5.0)
+    ax.set_ylim(-0.5, 9.9)
+    ax.axis("off")
+    fig.tight_layout()
+    return fig

@@ -1,5 +1,5 @@
 """The course's experiments: ResNet-50 cost accounting, module timing, and the cluttered-digits study.
 
-These use the hidden reference modules (`autograder.reference`), so the book runs them
-only in cells whose source is removed from the rendered page.
+The attention slot of every network takes classes with the exercise API's signatures
+(`experiments.attention`); left unnamed, the course's own classes fill it.
 """

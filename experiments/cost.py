@@ -30,47 +30,21 @@ def multiply_adds(model: torch.nn.Module, image_size: int = 224) -> int:
     return counter.get_total_flops() // 2
 
 
-# Each paper's ImageNet rows for ResNet-50: (parameters in its "millions", GFLOPs as printed).
-# The ECA paper's millions are 2^20 (its 24.37M is 25,557,032 / 2^20).
+# Each paper's ImageNet rows for ResNet-50: parameters in the paper's "millions" and GFLOPs as printed,
+# with the layout and unit that reproduce them (book/08_fidelity.md traces each number to its source).
+#   SE:   stride on the 1x1 (Caffe ResNet), multiply-adds in 10^9.
+#   CBAM: stride on the 1x1, multiply-adds in 10^9, to the third decimal.
+#   ECA:  thop's count of the stride-on-3x3 layout (torchvision), in units of 2^20 and 2^30.
 PAPERS = {
-    "SE (Hu et al., 2018)": {"none": (25.6, 3.86), "se": (28.1, 3.87)},
-    "CBAM (Woo et al., 2018)": {"none": (25.56, 4.11), "se": (28.09, 4.12), "cbam": (28.09, 4.12)},
-    "ECA (Wang et al., 2020)": {
-        "none": (24.37, 3.86),
-        "se": (26.77, 3.87),
-        "cbam": (26.77, 3.87),
-        "eca": (24.37, 3.86),
-    },
+    "SE (Hu et al., 2018)": {"layout": "1x1", "unit": 1e9, "params_unit": 1e6,
+                             "rows": {"none": (25.6, 3.86), "se": (28.1, 3.87)}},
+    "CBAM (Woo et al., 2018)": {"layout": "1x1", "unit": 1e9, "params_unit": 1e6,
+                                "rows": {"none": (25.56, 3.858), "se": (28.09, 3.860), "cbam": (28.09, 3.864)}},
+    "ECA (Wang et al., 2020)": {"layout": "3x3 (thop)", "unit": 2**30, "params_unit": 2**20,
+                                "rows": {"none": (24.37, 3.86), "eca": (24.37, 3.86)}},
 }
-
-
-def elementwise_work(model: torch.nn.Module, image_size: int = 224) -> dict:
-    """Elements that pass through BatchNorm and through the residual additions, for one image.
-
-    FlopCounterMode counts none of these; a paper that counts BatchNorm as one multiply-add
-    per element (folded into scale and shift) and each addition as one operation adds them.
-    """
-    from .resnet import Bottleneck
-
-    counts = {"batchnorm": 0, "residual_add": 0}
-
-    def counter(kind):
-        def hook(_module, _inputs, output):
-            counts[kind] += output.numel()
-
-        return hook
-
-    handles = []
-    for module in model.modules():
-        if isinstance(module, torch.nn.BatchNorm2d):
-            handles.append(module.register_forward_hook(counter("batchnorm")))
-        elif isinstance(module, Bottleneck):  # one addition per element of the block's output
-            handles.append(module.register_forward_hook(counter("residual_add")))
-    device = next(model.parameters()).device
-    try:
-        with torch.no_grad():
-            model.eval()(torch.zeros(1, 3, image_size, image_size, device=device))
-    finally:
-        for handle in handles:
-            handle.remove()
-    return counts
+# thop's README (July 2019) lists torchvision's resnet50 at 24.37 "M" parameters and 3.86 "G"
+# multiply-adds, resnet101 at 42.49 and 7.34: binary units; its later README lists the same
+# resnet50 in decimal units as 25.56M and 4.14G. thop counts BatchNorm, ReLU and pooling too,
+# which FlopCounterMode leaves out.
+THOP_RESNET50 = {"params": 25.56e6, "multiply_adds": 4.14e9}

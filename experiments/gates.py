@@ -21,14 +21,21 @@ def _run_with_hook(model, module, images, transform, batch: int = 512) -> torch.
     return torch.cat(captured).cpu()
 
 
+def _unwrapped(module):
+    """The attention module itself, inside a GateGain if there is one."""
+    return getattr(module, "module", module)
+
+
 def channel_gates(model, images: torch.Tensor, block: int = -1) -> torch.Tensor:
     """(N, C) channel weights of one residual block's SE, ECA or CBAM channel stage."""
-    attention = model.blocks[block].attention
+    attention = _unwrapped(model.blocks[block].attention)
     name = model.attention_name
     if name == "se":
         return _run_with_hook(model, attention.excitation, images, lambda s: s)
     if name == "eca":
         return _run_with_hook(model, attention.conv, images, lambda y: torch.sigmoid(y).flatten(1))
+    if name == "cbam-channel":
+        return _run_with_hook(model, attention.mlp, images, lambda y: torch.sigmoid(y.sum(dim=0)))
     if name == "cbam":
         return _run_with_hook(model, attention.channel.mlp, images, lambda y: torch.sigmoid(y.sum(dim=0)))
     raise ValueError(f"a model with attention {name!r} has no channel weights")
@@ -38,7 +45,7 @@ def spatial_maps(model, images: torch.Tensor, block: int = 0) -> torch.Tensor:
     """(N, H, W) spatial attention map of one residual block's CBAM."""
     if model.attention_name != "cbam":
         raise ValueError(f"a model with attention {model.attention_name!r} has no spatial map")
-    conv = model.blocks[block].attention.spatial.conv
+    conv = _unwrapped(model.blocks[block].attention).spatial.conv
     return _run_with_hook(model, conv, images, lambda y: torch.sigmoid(y)[:, 0])
 
 

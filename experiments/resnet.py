@@ -60,7 +60,9 @@ class ResNet50(nn.Module):
         mlp_bias: bool = False,
         eca_kernels: str = "formula",
         num_classes: int = 1000,
+        modules: dict | None = None,
     ):
+        """modules: classes with the exercise API for the attention slot (None: the course's)."""
         super().__init__()
         if stride_on not in STRIDE_PLACEMENTS:
             raise ValueError(f"stride_on must be one of {STRIDE_PLACEMENTS}; got {stride_on!r}")
@@ -79,7 +81,7 @@ class ResNet50(nn.Module):
             for block in range(blocks):
                 stride = 2 if block == 0 and index > 0 else 1
                 module = attention_module(
-                    attention, width * EXPANSION, mlp_bias=mlp_bias, eca_kernel_size=eca_kernel_size
+                    attention, width * EXPANSION, mlp_bias=mlp_bias, eca_kernel_size=eca_kernel_size, modules=modules
                 )
                 layers.append(Bottleneck(in_channels, width, stride, stride_on, module))
                 in_channels = width * EXPANSION

@@ -24,11 +24,12 @@ def conv_bn(in_channels: int, out_channels: int, kernel_size: int, stride: int =
 class ResidualBlock(nn.Module):
     """Two 3x3 convolutions (the first with stride 2), attention, a 1x1 projection shortcut."""
 
-    def __init__(self, in_channels: int, out_channels: int, attention: str):
+    def __init__(self, in_channels: int, out_channels: int, attention: str, modules=None, gate_gain=False):
         super().__init__()
         self.conv1 = conv_bn(in_channels, out_channels, 3, stride=2)
         self.conv2 = conv_bn(out_channels, out_channels, 3)
-        self.attention = attention_module(attention, out_channels, reduction=REDUCTION)
+        self.attention = attention_module(attention, out_channels, reduction=REDUCTION, modules=modules,
+                                          gate_gain=gate_gain)
         self.shortcut = conv_bn(in_channels, out_channels, 1, stride=2)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
@@ -39,13 +40,15 @@ class ResidualBlock(nn.Module):
 class SmallCNN(nn.Module):
     """(N, 1, S, S) images -> (N, classes) logits."""
 
-    def __init__(self, attention: str = "none", classes: int = 10):
+    def __init__(self, attention: str = "none", classes: int = 10, modules: dict | None = None,
+                 gate_gain: bool = False):
+        """modules: classes with the exercise API (None: the course's); gate_gain: see GateGain."""
         super().__init__()
         self.attention_name = attention
         self.stem = nn.Sequential(conv_bn(1, WIDTHS[0], 3), nn.ReLU())
         self.blocks = nn.Sequential(
-            ResidualBlock(WIDTHS[0], WIDTHS[1], attention),
-            ResidualBlock(WIDTHS[1], WIDTHS[2], attention),
+            ResidualBlock(WIDTHS[0], WIDTHS[1], attention, modules, gate_gain),
+            ResidualBlock(WIDTHS[1], WIDTHS[2], attention, modules, gate_gain),
         )
         self.head = nn.Linear(WIDTHS[-1], classes)
 

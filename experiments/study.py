@@ -4,12 +4,13 @@ For each seed, every attention choice trains on the same canvases in the same ba
 order (only the initial weights differ by module), so differences between modules
 are paired. Run it as
 
-    python -m experiments.study --seeds 3 --epochs 6 --device auto --out study-results     # about a minute, 2 cores
+    python -m experiments.study --device auto --out study-results     # the book's setting: minutes on 2 cores
     python -m experiments.study --preset large --device cuda --out study-large
 """
 import argparse
 import csv
 import json
+import os
 import statistics
 import time
 from dataclasses import asdict, dataclass, field, replace
@@ -26,20 +27,22 @@ from .small_cnn import SmallCNN
 
 @dataclass(frozen=True)
 class StudyConfig:
-    seeds: int = 3
+    seeds: int = 4
     epochs: int = 6
     canvas: int = 32
     train_images: int = 2000
-    test_images: int = 1000
+    test_images: int = 2000
     batch_size: int = 64
     learning_rate: float = 1e-2
     attentions: tuple = ATTENTIONS
+    gate_gain: bool = False  # rescale each module's output by 2 per gate stage (see attention.GateGain)
     device: str = "cpu"
 
 
 PRESETS = {
-    "book": StudyConfig(),  # about a minute on a 2-core CPU
-    "large": StudyConfig(seeds=5, epochs=20, canvas=40, train_images=20000, test_images=5000),  # for a GPU
+    "book": StudyConfig(),  # about two minutes on an otherwise idle 2-core CPU
+    "smoke": StudyConfig(seeds=2, epochs=2, train_images=400, test_images=400),  # checks the pipeline only
+    "large": StudyConfig(seeds=10, epochs=20, canvas=40, train_images=20000, test_images=5000),  # for a GPU
 }
 
 
@@ -51,6 +54,15 @@ class Run:
     train_loss: list = field(default_factory=list)  # mean loss of each epoch
     test_accuracy: list = field(default_factory=list)  # after each epoch
     seconds: float = 0.0
+
+
+def book_config() -> StudyConfig:
+    """The preset the book's build runs: "book", unless COURSE_STUDY_PRESET names another
+    (a quick "smoke" build that checks the chapter renders, on a machine too busy for the study)."""
+    name = os.environ.get("COURSE_STUDY_PRESET", "book")
+    if name not in PRESETS:
+        raise ValueError(f"COURSE_STUDY_PRESET must be one of {', '.join(PRESETS)}; got {name!r}")
+    return PRESETS[name]
 
 
 def resolve_device(device: str) -> str:
@@ -81,11 +93,15 @@ def accuracy(model: nn.Module, images: torch.Tensor, labels: torch.Tensor, batch
     return correct / len(labels)
 
 
-def train_one(attention: str, seed: int, train, test, config: StudyConfig, bar=None):
-    """Train one SmallCNN; returns the Run record and the trained model."""
+def train_one(attention: str, seed: int, train, test, config: StudyConfig, bar=None, modules=None):
+    """Train one SmallCNN; returns the Run record and the trained model.
+
+    modules: classes with the exercise API for the attention slot (None: the course's).
+    """
     device = config.device
     torch.manual_seed(1000 * seed + ATTENTIONS.index(attention))  # each module its own initial weights
-    model = SmallCNN(attention).to(device, memory_format=torch.channels_last)
+    model = SmallCNN(attention, modules=modules, gate_gain=config.gate_gain)
+    model = model.to(device, memory_format=torch.channels_last)
     run = Run(attention, seed, sum(p.numel() for p in model.parameters()))
     x_train, y_train = train.images.to(device, memory_format=torch.channels_last), train.labels.to(device)
     x_test, y_test = test.images.to(device, memory_format=torch.channels_last), test.labels.to(device)
@@ -114,8 +130,10 @@ def train_one(attention: str, seed: int, train, test, config: StudyConfig, bar=N
     return run, model.cpu()
 
 
-def run_study(config: StudyConfig = StudyConfig(), progress: bool = True, seeds=None):
+def run_study(config: StudyConfig = StudyConfig(), progress: bool = True, seeds=None, modules=None):
     """Every attention choice for each seed (default: all of config.seeds).
+
+    modules: classes with the exercise API for the attention slot (None: the course's).
 
     Returns (runs, the trained models of the first seed, that seed's test data).
     """
@@ -126,7 +144,7 @@ def run_study(config: StudyConfig = StudyConfig(), progress: bool = True, seeds=
         for seed in seeds:
             train, test = study_data(config, seed)
             for attention in config.attentions:
-                run, model = train_one(attention, seed, train, test, config, bar)
+                run, model = train_one(attention, seed, train, test, config, bar, modules)
                 runs.append(run)
                 if seed == seeds[0]:
                     models[attention] = model
@@ -134,8 +152,31 @@ def run_study(config: StudyConfig = StudyConfig(), progress: bool = True, seeds=
     return runs, models, first_test
 
 
+# Two-sided 95% quantiles of Student's t for 1 to 30 degrees of freedom.
+T_975 = (12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.160, 2.145,
+         2.131, 2.120, 2.110, 2.101, 2.093, 2.086, 2.080, 2.074, 2.069, 2.064, 2.060, 2.056, 2.052, 2.048,
+         2.045, 2.042)
+
+
+def paired_interval(differences: list) -> tuple:
+    """Mean and 95% confidence interval of paired differences d_s (one per seed):
+
+        mean(d) +- t_{0.975, n-1} * sd(d) / sqrt(n)        (nan bounds for fewer than two seeds)
+    """
+    n = len(differences)
+    if n == 0:
+        return float("nan"), float("nan"), float("nan")
+    mean = statistics.fmean(differences)
+    if n < 2:
+        return mean, float("nan"), float("nan")
+    t = T_975[n - 2] if n - 1 <= len(T_975) else 1.96
+    half = t * statistics.stdev(differences) / n**0.5
+    return mean, mean - half, mean + half
+
+
 def summarize(runs: list) -> list:
-    """One row per attention: parameters, accuracy mean and spread, paired difference from no attention."""
+    """One row per attention: parameters, accuracy mean and spread, paired difference from no attention
+    with its 95% confidence interval."""
     final = {(r.attention, r.seed): r.test_accuracy[-1] for r in runs}
     params = {r.attention: r.parameters for r in runs}
     rows = []
@@ -156,6 +197,8 @@ def summarize(runs: list) -> list:
                 "difference_from_none_mean": statistics.fmean(diffs) if diffs else float("nan"),
                 "difference_from_none_min": min(diffs) if diffs else float("nan"),
                 "difference_from_none_max": max(diffs) if diffs else float("nan"),
+                "difference_from_none_low": paired_interval(diffs)[1],
+                "difference_from_none_high": paired_interval(diffs)[2],
                 "seconds_per_run": statistics.fmean(r.seconds for r in runs if r.attention == attention),
             }
         )
@@ -195,6 +238,8 @@ def main(argv=None) -> None:
     parser.add_argument("--train-images", type=int, help="training canvases per seed")
     parser.add_argument("--test-images", type=int, help="test canvases per seed")
     parser.add_argument("--learning-rate", type=float, help="peak learning rate of the one-cycle schedule")
+    parser.add_argument("--gate-gain", action="store_true", default=None,
+                        help="rescale each module's output by 2 per gate stage, so gates start at 1, not 0.5")
     parser.add_argument("--device", default="auto", help="auto, cpu or cuda")
     parser.add_argument("--out", type=Path, default=Path("study-results"), help="folder for results and figures")
     parser.add_argument("--no-progress", action="store_true", help="hide the progress bar")

@@ -7,8 +7,10 @@ import torch.nn.functional as F
 from .cluttered_digits import DIGIT
 from .gates import channel_gates, spatial_maps
 
-COLORS = {"none": "tab:gray", "se": "tab:blue", "eca": "tab:green", "cbam": "tab:red"}
-LABELS = {"none": "no attention", "se": "SE", "eca": "ECA", "cbam": "CBAM"}
+COLORS = {"none": "tab:gray", "se": "tab:blue", "eca": "tab:green", "cbam": "tab:red", "cbam-channel": "tab:orange",
+          "se x2": "tab:cyan", "cbam x4": "tab:pink"}
+LABELS = {"none": "no attention", "se": "SE", "eca": "ECA", "cbam": "CBAM", "cbam-channel": "CBAM, channel stage only",
+          "se x2": "SE, output x 2", "cbam x4": "CBAM, output x 4"}
 
 
 def _by_attention(runs, key):

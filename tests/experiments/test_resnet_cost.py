@@ -92,3 +92,52 @@ def test_bad_options_are_refused_with_the_argument_named():
         ResNet50(stride_on="7x7")
     with pytest.raises(ValueError, match="eca_kernels"):
         ResNet50("eca", eca_kernels="paper")
+
+
+def test_the_cbam_papers_imagenet_rows_are_the_stride_on_1x1_counts_to_the_third_decimal():
+    from experiments.cost import PAPERS
+
+    paper = PAPERS["CBAM (Woo et al., 2018)"]
+    assert paper["layout"] == "1x1"
+    for key, (params, gflops) in paper["rows"].items():
+        options = dict(attention=key, mlp_bias=key != "none")
+        assert round(count(**options) / 1e6, 2) == params, key
+        assert round(multiply_adds(build_on_meta(stride_on="1x1", **options)) / 1e9, 3) == gflops, key
+
+
+def test_the_se_papers_rows_round_from_the_stride_on_1x1_counts():
+    from experiments.cost import PAPERS
+
+    rows = PAPERS["SE (Hu et al., 2018)"]["rows"]
+    assert round(count(attention="none") / 1e6, 1) == rows["none"][0]
+    # with or without biases the SE network rounds to 28.1: only CBAM's 28.09 tells them apart
+    assert round(count(attention="se") / 1e6, 1) == round(count(attention="se", mlp_bias=True) / 1e6, 1) == 28.1
+    assert round(multiply_adds(build_on_meta(attention="none")) / 1e9, 2) == rows["none"][1]
+
+
+def test_the_eca_papers_gflops_are_thops_torchvision_count_in_units_of_two_to_the_thirtieth():
+    from experiments.cost import PAPERS, THOP_RESNET50
+
+    rows = PAPERS["ECA (Wang et al., 2020)"]["rows"]
+    assert round(THOP_RESNET50["multiply_adds"] / 2**30, 2) == rows["none"][1] == 3.86
+    assert round(count(attention="none") / 2**20, 2) == rows["none"][0]
+    # FlopCounterMode leaves out what thop adds (BatchNorm, ReLU, pooling): 3.81 x 2^30 on the same layout
+    ours = multiply_adds(build_on_meta(attention="none", stride_on="3x3"))
+    assert round(ours / 2**30, 2) == 3.81 and ours < THOP_RESNET50["multiply_adds"]
+
+
+def test_student_classes_plug_into_the_attention_slot():
+    from torch import nn
+
+    class MySE(nn.Module):  # the exercise API's signature, any body
+        def __init__(self, channels, reduction=16):
+            super().__init__()
+            self.scale = nn.Parameter(torch.ones(channels))
+
+        def forward(self, x):
+            return x * torch.sigmoid(self.scale)[None, :, None, None]
+
+    model = build_on_meta(attention="se", modules={"se": MySE})
+    assert count(attention="none") + 3 * 256 + 4 * 512 + 6 * 1024 + 3 * 2048 == parameter_count(model)
+    with pytest.raises(ValueError, match="'eca'"):
+        ResNet50("eca", modules={"se": MySE})

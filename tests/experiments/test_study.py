@@ -65,8 +65,8 @@ def test_command_line_writes_results_and_figures(tmp_path):
     main(["--seeds", "1", "--epochs", "1", "--canvas", "16", "--train-images", "200", "--test-images", "100",
           "--device", "cpu", "--out", str(tmp_path), "--no-progress"])
     results = json.loads((tmp_path / "results.json").read_text())
-    assert [r["attention"] for r in results["summary"]] == ["none", "se", "eca", "cbam"]
-    assert len(results["runs"]) == 4 and len(results["runs"][0]["test_accuracy"]) == 1
+    assert [r["attention"] for r in results["summary"]] == ["none", "se", "eca", "cbam", "cbam-channel"]
+    assert len(results["runs"]) == 5 and len(results["runs"][0]["test_accuracy"]) == 1
     for name in ("summary.csv", "learning_curves.png", "accuracy_vs_parameters.png", "cbam_spatial_maps.png",
                  "channel_weights.png"):
         assert (tmp_path / name).stat().st_size > 0
@@ -98,3 +98,49 @@ def test_training_on_cuda_gives_the_same_kind_of_result_as_on_cpu():
     run, model = train_one("cbam", 0, train, test, config)
     assert run.test_accuracy[-1] > 0.30
     assert next(model.parameters()).device.type == "cpu"  # handed back on the CPU for the figures
+
+
+def test_paired_interval_is_the_t_interval_of_the_differences():
+    from experiments.study import paired_interval
+
+    mean, low, high = paired_interval([0.01, 0.03, 0.02, 0.04])
+    # mean 0.025, sd 0.0129099, t(0.975, 3) = 3.182: half-width 3.182 * 0.0129099 / 2
+    assert mean == pytest.approx(0.025)
+    assert (low, high) == pytest.approx((0.025 - 0.0205397, 0.025 + 0.0205397), abs=1e-6)
+    assert paired_interval([0.5])[0] == 0.5 and all(x != x for x in paired_interval([0.5])[1:])
+
+
+def test_summary_carries_the_interval_of_the_paired_differences():
+    runs = [Run("none", s, 100, test_accuracy=[a]) for s, a in enumerate((0.80, 0.90, 0.85))]
+    runs += [Run("se", s, 110, test_accuracy=[a]) for s, a in enumerate((0.70, 0.79, 0.76))]
+    se = summarize(runs)[1]
+    # differences -0.10, -0.11, -0.09: mean -0.10, sd 0.01, t(0.975, 2) = 4.303
+    assert se["difference_from_none_low"] == pytest.approx(-0.10 - 4.303 * 0.01 / 3**0.5)
+    assert se["difference_from_none_high"] == pytest.approx(-0.10 + 4.303 * 0.01 / 3**0.5)
+
+
+def test_gate_gain_starts_the_branch_at_full_size_and_cbam_channel_is_one_stage():
+    from experiments.attention import GateGain, attention_module
+
+    torch.manual_seed(0)
+    x = torch.rand(2, 32, 8, 8) + 1.0
+    plain = attention_module("se", 32, reduction=8)
+    gained = attention_module("se", 32, reduction=8, gate_gain=True)
+    gained.module.load_state_dict(plain.state_dict())
+    assert isinstance(gained, GateGain) and gained.gain == 2.0
+    assert torch.allclose(gained(x), 2 * plain(x))
+    assert attention_module("cbam", 32, gate_gain=True).gain == 4.0
+    channel_only = attention_module("cbam-channel", 32, reduction=8)
+    assert sum(p.numel() for p in channel_only.parameters()) == 2 * 32 * 4  # the shared MLP, no 7x7 kernel
+
+
+def test_the_book_runs_the_book_preset_unless_told_otherwise(monkeypatch):
+    from experiments.study import PRESETS, book_config
+
+    monkeypatch.delenv("COURSE_STUDY_PRESET", raising=False)
+    assert book_config() == PRESETS["book"]
+    monkeypatch.setenv("COURSE_STUDY_PRESET", "smoke")
+    assert book_config() == PRESETS["smoke"]
+    monkeypatch.setenv("COURSE_STUDY_PRESET", "huge")
+    with pytest.raises(ValueError, match="COURSE_STUDY_PRESET"):
+        book_config()

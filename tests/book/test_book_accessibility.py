@@ -1,0 +1,103 @@
+"""Accessibility of the built book: axe-core (through axe-playwright-python) audits every page
+in headless Chromium and fails on serious or critical violations; every image has alt text
+that says what it shows, not its file name."""
+import importlib.util
+from html.parser import HTMLParser
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+import book_site
+from test_book_in_browser import PAGES
+
+BLOCKING = {"serious", "critical"}
+# MathJax has typeset the page (or there is no math to typeset).
+MATH_SETTLED = """() => !document.querySelector('.math.notranslate') ||
+    (window.MathJax && MathJax.Hub && MathJax.Hub.queue && MathJax.Hub.queue.pending === 0
+     && MathJax.Hub.queue.running === 0)"""
+
+
+def accessibility_ext():
+    path = book_site.REPO / "book" / "_ext" / "accessibility.py"
+    spec = importlib.util.spec_from_file_location("book_ext_accessibility", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def blocking(results: dict) -> list[str]:
+    """One line per serious or critical violation: rule, impact, and the first few elements."""
+    return [f"{v['id']} ({v['impact']}): {v['help']} at "
+            + "; ".join(" ".join(node["target"]) for node in v["nodes"][:3])
+            for v in results["violations"] if v.get("impact") in BLOCKING]
+
+
+def audit(page) -> dict:
+    return Axe().run(page).response
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("docname", PAGES)
+def test_page_has_no_serious_accessibility_violation(browser, site_url, docname):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, service_workers="block")
+    context.route("**/*", lambda route: route.continue_() if route.request.url.startswith(site_url)
+                  else route.abort())
+    page = context.new_page()
+    try:
+        page.goto(f"{site_url}/{docname}.html", wait_until="load")
+        page.wait_for_function(MATH_SETTLED, timeout=30_000)
+        assert blocking(audit(page)) == []
+    finally:
+        context.close()
+
+
+def test_the_audit_reports_an_image_without_alt_text(browser):
+    page = browser.new_page()
+    try:
+        page.set_content('<html lang="en"><head><title>t</title></head><body><main>'
+                         '<img src="data:image/png;base64,iVBORw0KGgo="></main></body></html>')
+        assert any(line.startswith("image-alt (critical)") for line in blocking(audit(page)))
+    finally:
+        page.close()
+
+
+class Images(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.alts = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "img":
+            attrs = dict(attrs)
+            self.alts.append((attrs.get("src", ""), attrs.get("alt")))
+
+
+def test_every_image_has_alt_text_that_is_not_a_file_name(built_book):
+    meaningless = accessibility_ext().meaningless
+    found, bad = 0, []
+    for docname in book_site.toc_docnames():
+        parser = Images()
+        parser.feed(book_site.page_path(docname).read_text(encoding="utf-8"))
+        for src, alt in parser.alts:
+            if "_images/" in src:
+                found += 1
+                if alt is None or meaningless(alt):
+                    bad.append(f"{docname}: {src} alt={alt!r}")
+    assert found > 20, "the chapters' figures were not found: the check checks nothing"
+    assert bad == []
+
+
+def test_alt_text_rules():
+    ext = accessibility_ext()
+    for alt in ("", "../_images/400b33a1.png", "_images/fig.png", "figure"):
+        assert ext.meaningless(alt), alt
+    assert not ext.meaningless("The squeeze of a feature map.")
+    assert ext.first_sentence("The squeeze. Each of the maps becomes one number.") == "The squeeze."
+    assert ext.first_sentence("word " * 100).endswith("…")
+
+
+def test_citation_list_loses_its_list_role():
+    ext = accessibility_ext()
+    context = {"body": '<div role="list" class="citation-list"><div class="citation" role="doc-biblioentry">'}
+    ext.fix_citation_list(None, "bibliography", "page.html", context, None)
+    assert context["body"] == '<div class="citation-list"><div class="citation" role="doc-biblioentry">'
