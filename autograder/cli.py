@@ -68,6 +68,8 @@ def summary(target: str) -> str:
     for node in tree.body:
         if isinstance(node, ast.FunctionDef) and node.name == name:
             return (ast.get_docstring(node) or "").split("\n\n")[0].replace("\n", " ")
+        if isinstance(node, ast.ImportFrom) and any((a.asname or a.name) == name for a in node.names):
+            return ""  # defined elsewhere: described by its own --help
     return f"(not available: {module_name} has no function {name})"
 
 
