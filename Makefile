@@ -1,34 +1,66 @@
-# The course's commands. Versions live in requirements.txt; the repository URL in _config.yml.
+# The course's commands. Direct dependencies are pinned in pyproject.toml, every other one in
+# constraints.txt; the repository URL lives in _config.yml.
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
-STAMP := $(VENV)/.installed-requirements
-export PYTHONPATH := $(CURDIR)
+COURSE := $(PY) -m autograder
+STAMP := $(VENV)/.installed
+UV := uv==0.13.9
 
-.PHONY: install book test release grade-demo study bench clean
+.PHONY: install system-deps book test lint lab release publish grade-demo study bench constraints clean
 
-# A virtual environment with every pinned dependency, rebuilt when requirements.txt changes.
-$(STAMP): requirements.txt
-	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet -r requirements.txt
-	cp requirements.txt $@
+# Debian/Ubuntu packages the tests need: bubblewrap (the grader's sandbox) and Chromium (the
+# book's pages in a real browser). Installed with apt-get when missing.
+system-deps:
+	@scripts/system-packages.sh bwrap=bubblewrap chromium=chromium
+
+# A virtual environment with the course installed editable (so every kernel, nbgrader and
+# jupyter-book import it), its dependencies held to constraints.txt.
+$(PY):
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { \
+	  echo "The course needs Python 3.11 or newer (numpy 2.4 does); $(PYTHON) is" \
+	       "$$($(PYTHON) --version 2>&1). Run: make PYTHON=python3.11 ..." >&2; exit 1; }
+	$(PYTHON) -m venv $(VENV) || { rm -rf $(VENV) && scripts/system-packages.sh \
+	  "$$($(PYTHON) -c 'import sys; print("python%d.%d-venv" % sys.version_info[:2])')" && \
+	  $(PYTHON) -m venv $(VENV); }
+
+$(STAMP): pyproject.toml constraints.txt | $(PY)
+	$(PY) -m pip install --quiet -c constraints.txt -e '.[book,test]'
+	touch $@
 
 install: $(STAMP)
+
+# Regenerate constraints.txt after a change of pins in pyproject.toml (needs the network).
+constraints: install
+	$(PY) -m pip install --quiet $(UV)
+	$(VENV)/bin/uv pip compile pyproject.toml --all-extras --universal --python-version 3.11 -o constraints.txt
 
 # Render the book to _build/html, executing its code (cached between builds).
 book: install
 	$(VENV)/bin/jupyter-book build . -W -n --keep-going
 
-test: install
-	$(PY) -m pytest
+# The whole suite, the linter first. `.venv/bin/python -m pytest -m "not slow"` is the quick loop.
+test: install system-deps lint
+	$(PY) -m pytest --durations=25
+
+lint: install
+	$(VENV)/bin/ruff check .
+
+# The exercise notebooks in JupyterLab, on the course's Python (its kernel imports the course).
+lab: install
+	$(VENV)/bin/jupyter lab notebooks/attention
 
 # Regenerate the student release notebooks/ from solutions/ with nbgrader.
 release: install
-	PATH=$(CURDIR)/$(VENV)/bin:$$PATH $(PY) -m autograder.release
+	$(COURSE) release
+
+# The student edition of the book (no instructor pages) into _build/student.
+publish: install
+	$(COURSE) publish
 
 # Grade the bundled demo class (right, wrong, cheating, broken) into _build/grade-demo.
-grade-demo: install
-	$(PY) -m autograder grade --demo --out _build/grade-demo
+grade-demo: install system-deps
+	$(COURSE) demo --out _build/grade-demo
 
 # Speed and memory measurements: each prints its ratios against the course's targets.
 bench: install

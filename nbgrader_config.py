@@ -1,12 +1,11 @@
 """nbgrader's configuration for the course: one assignment, `attention`, sources in solutions/.
 
-The hidden tests import `autograder.checks`; nbgrader runs this file as Python, and the kernels
-it starts inherit this process's environment, so the repository root goes on PYTHONPATH here.
+The hidden tests import `autograder.checks`: the kernels nbgrader starts run this environment's
+Python, where `make install` installed the course.
 """
-import os
+from autograder.tools import put_scripts_on_path
 
-_ROOT = os.path.dirname(os.path.abspath(__file__))
-os.environ["PYTHONPATH"] = os.pathsep.join(p for p in (_ROOT, os.environ.get("PYTHONPATH", "")) if p)
+put_scripts_on_path()  # nbgrader runs `alembic` by name when it creates a gradebook
 
 c = get_config()  # noqa: F821 (provided by nbgrader when it loads this file)
 c.CourseDirectory.course_id = "cnn-attention"

@@ -8,12 +8,10 @@ ours, a kernel or nbgrader itself for nbgrader). Target on a 2-core machine, san
 """
 import argparse
 import os
-import resource
 import shutil
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]

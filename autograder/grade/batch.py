@@ -8,7 +8,6 @@ to a temporary folder).
 """
 import hashlib
 import os
-import shutil
 import sys
 import tempfile
 import threading

@@ -5,8 +5,6 @@ from urllib.parse import urlsplit
 
 import pytest
 
-import book_site
-
 LOADING = {"script": ("src",), "img": ("src", "srcset"), "iframe": ("src",), "source": ("src", "srcset"),
            "audio": ("src",), "video": ("src", "poster"), "embed": ("src",), "object": ("data",)}
 LINK_RELS_THAT_LOAD = {"stylesheet", "preload", "prefetch", "icon", "modulepreload", "manifest"}
