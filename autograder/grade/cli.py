@@ -45,6 +45,8 @@ def main(argv: list | None = None) -> int:
     except GraderError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
+    if batch.warning:
+        print(batch.warning, file=sys.stderr)
     print(batch.summary)
     print(f"Results in {args.out}: scores.csv, grades.csv, feedback/.")
     return 0

@@ -34,8 +34,21 @@ def page(student: str, notebook: str, results: list, notes: list) -> str:
             f"{remarks}</body></html>\n")
 
 
-def write_feedback(results_dir: Path, student: str, results: list, notes: list) -> None:
-    """One page per notebook of the assignment."""
-    for notebook in dict.fromkeys(r.notebook for r in results):
-        path = Path(results_dir) / "feedback" / student / f"{notebook}.html"
-        write_atomically(path, page(student, notebook, [r for r in results if r.notebook == notebook], notes))
+def write_feedback(results: Path, record: dict, cells: dict) -> None:
+    """One page per notebook of the assignment (`cells`: notebook stem -> the student's code cells)."""
+    from .scoring import ExerciseResult
+
+    rows = [ExerciseResult(**row) for row in record["results"]]
+    student = record["student"]
+    for notebook in dict.fromkeys(r.notebook for r in rows):
+        path = Path(results) / "feedback" / student / f"{notebook}.html"
+        write_atomically(path, page(student, notebook, [r for r in rows if r.notebook == notebook], record["notes"]))
+
+
+def write_class_page(results: Path, records: list) -> None:
+    """RESULTS/class.html: each student's total."""
+    rows = "".join(f"<tr><td>{escape(r['student'])}</td><td>{fmt(sum(x['score'] for x in r['results']))}</td></tr>"
+                   for r in records)
+    write_atomically(Path(results) / "class.html",
+                     f"<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>Class</title></head><body>"
+                     f"<table>{rows}</table></body></html>\n")
