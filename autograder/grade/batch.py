@@ -109,7 +109,7 @@ def settings_fingerprint(points: dict, timeout: float, device: str, limits, test
     for source in sorted(tests):
         digest.update(hashlib.sha256(source.encode()).digest())
     for path in files:
-        digest.update(str(path.relative_to(PACKAGE) if PACKAGE in path.parents else path.name).encode())
+        digest.update(f"{path.parent.name}/{path.name}".encode())
         digest.update(hashlib.sha256(path.read_bytes()).digest())
     return digest.hexdigest()
 

@@ -29,7 +29,7 @@ import time
 
 LIB, JOB, OUT = "/sandbox/lib", "/sandbox/job", "/sandbox/out"
 MESSAGE_LIMIT = 500
-RESULT_BYTES = 32 * 2**20
+RESULT_BYTES = 4 * 2**20  # a legitimate exercise's results are a few KiB; unpickling is slow
 REPORT_BYTES = 2**20
 
 
@@ -163,12 +163,14 @@ def probe_exercise(exercise: dict, namespace: dict, notes: list, plan: list, out
     torch.save(entries, os.path.join(out, exercise["id"] + ".pt"))
 
 
-def grade_notebook(notebook: dict, plans: dict, timeout: float, fresh_per_exercise: bool, out: str) -> None:
+def grade_notebook(notebook: dict, plans: dict, timeout: float, fresh_per_exercise: bool, out: str,
+                   gpu_fraction: float = 0.0) -> None:
     """Run one notebook and probe its exercises; write <out>/report.json with what happened."""
     report = {"cells": [], "exercises": {}}
     if fresh_per_exercise:
         for exercise in notebook["exercises"]:
             def run(exercise=exercise):
+                limit_gpu(gpu_fraction)
                 namespace, notes = run_cells(notebook["cells"], timeout)
                 probe_exercise(exercise, namespace, notes, plans[exercise["id"]], out)
             report["exercises"][exercise["id"]] = isolated(run, (CELL_BUDGETS + 1) * timeout)
@@ -180,6 +182,23 @@ def grade_notebook(notebook: dict, plans: dict, timeout: float, fresh_per_exerci
                                                          plans[exercise["id"]], out), timeout)
     with open(os.path.join(out, "report.json"), "w") as handle:
         json.dump(report, handle)
+
+
+def oom_score(adjustment: int) -> None:
+    """Tell the kernel whom to kill first when the sandbox runs out of memory (student processes, not the harness)."""
+    try:
+        with open("/proc/self/oom_score_adj", "w") as handle:
+            handle.write(str(adjustment))
+    except OSError:
+        pass
+
+
+def limit_gpu(fraction: float) -> None:
+    """On CUDA, cap the caching allocator of this process (the cgroup cannot see GPU memory)."""
+    import torch
+
+    if fraction and torch.cuda.is_available():
+        torch.cuda.set_per_process_memory_fraction(fraction)
 
 
 def become(uid) -> None:
@@ -326,6 +345,7 @@ def main() -> None:
     (torch.zeros(2, 2, device="meta", requires_grad=True) * 1).sum()  # loads meta kernels once, not per exercise
     channel = os.dup(1)
     silence_output()
+    oom_score(-500)
     prctl(4, 0)  # PR_SET_DUMPABLE 0: no process of the same uid may trace this one or open its fds
     fonts = os.path.join(LIB, "matplotlib")
     config = os.environ.get("MPLCONFIGDIR")
@@ -343,9 +363,10 @@ def main() -> None:
         def run(notebook=notebook, uid=uid, folder=folder):
             os.close(channel)
             os.close(folder_fd)
+            oom_score(1000)
             become(uid)
             set_limits(job["limits"])
-            grade_notebook(notebook, plans, timeout, job["fresh_per_exercise"], folder)
+            grade_notebook(notebook, plans, timeout, job["fresh_per_exercise"], folder, job.get("gpu_fraction", 0.0))
 
         status = isolated(run, float(notebook["budget"]))
         kill_leftovers(uid, job["pid_namespace"])

@@ -29,6 +29,7 @@ from .scoring import ExerciseResult, missing, score_exercise, ungraded
 CELL_BUDGETS = 3  # as in the harness: a notebook's cells may take three timeouts in all
 STARTUP_SECONDS = 30  # importing torch in the sandbox, on a loaded machine
 JUDGE_BYTES = 8 * 2**20  # the judge child's answer
+GPU_FRACTION = 0.25  # of the GPU's memory, for each exercise process on CUDA
 
 
 @dataclass
@@ -78,6 +79,7 @@ def job_file(grading: Grading, settings) -> dict:
     return {"notebooks": notebooks, "cases": cases, "timeout": settings.timeout, "device": settings.device,
             "fresh_per_exercise": settings.device == "cuda", "pid_namespace": settings.isolate,
             "uid": 2_000_000 + 8 * os.getpid() if settings.drop_uid else None, "wall": wall,
+            "gpu_fraction": GPU_FRACTION if settings.device == "cuda" else 0.0,
             "limits": settings.limits.rlimits(settings.device, int(wall) + 10)}
 
 
