@@ -21,6 +21,7 @@ import ctypes
 import json
 import os
 import resource
+import secrets
 import shutil
 import signal
 import stat
@@ -322,8 +323,14 @@ def send(channel: int, notebook: str, name: str, data: bytes) -> None:
 
 
 def fresh_folder(index: int, stem: str, uid) -> str:
-    folder = os.path.join(OUT, f"{index}-{stem}")
-    os.mkdir(folder, 0o700)
+    """An empty folder of the notebook's own, under a name no earlier notebook could guess and take first."""
+    while True:
+        folder = os.path.join(OUT, f"{index}-{stem}-{secrets.token_hex(8)}")
+        try:
+            os.mkdir(folder, 0o700)
+            break
+        except FileExistsError:
+            continue
     if uid is not None and os.getuid() == 0:
         os.chown(folder, uid, uid)
     return folder

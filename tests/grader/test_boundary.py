@@ -24,8 +24,9 @@ from autograder.checks.cases import cases
 from autograder.checks.probe import probe
 entries = {"defined": True, "cells": [],
            "cases": [{"ok": True, "results": probe(squeeze, c)} for c in cases("squeeze") if c.device != "cuda"]}
-for folder in ["/sandbox/out"] + [f"/sandbox/out/{i}-{stem}" for i in range(5)
-                                  for stem in ("01_squeeze", "02_excitation")] + [os.getcwd()]:
+import glob
+for folder in ["/sandbox/out", os.getcwd()] + glob.glob("/sandbox/out/*") + [f"/sandbox/out/{i}-{stem}" for i in range(5)
+                                  for stem in ("01_squeeze", "02_excitation")]:
     try:
         os.makedirs(folder, exist_ok=True)
         torch.save(entries, folder + "/squeeze.pt")
@@ -75,9 +76,9 @@ HUGE_LIST = hostile_save('{"defined": False, "cases": [], "cells": [["x" * 10**4
 
 # Output to every folder it can reach: thousands of small files, then 300 MiB. A correct squeeze if the disk took it.
 MANY_FILES = """
-import os
+import glob, os
 written = 0
-for folder in ["/sandbox/out", "/sandbox/out/0-01_squeeze", os.getcwd()]:
+for folder in ["/sandbox/out", os.getcwd()] + glob.glob("/sandbox/out/*"):
     try:
         for i in range(3000):
             with open(f"{folder}/f{i}", "w") as f:
@@ -86,7 +87,7 @@ for folder in ["/sandbox/out", "/sandbox/out/0-01_squeeze", os.getcwd()]:
         for i in range(300):
             with open(f"{folder}/big{i}", "wb") as f:
                 f.write(block)
-            written += 1
+            written = max(written, i + 1)
     except OSError:
         pass
 if written >= 300:
@@ -189,18 +190,19 @@ def test_a_linked_report_brings_nothing_of_its_target_back(graded):
         assert "cell_type" not in text and "BEGIN SOLUTION" not in text and "nbgrader" not in text
 
 
-@pytest.mark.parametrize("student, why", [("shared_references", "more than"), ("stride0", "elements"),
+@pytest.mark.parametrize("student, why", [("shared_references", "more than|deeper"), ("stride0", "shape|elements"),
                                            ("huge_list", "more than")])
 def test_hostile_results_cost_only_their_own_record(graded, student, why):
     rows, _ = graded
     row = rows[student]["squeeze"]
     assert row["status"] == "error" and float(row["score"]) == 0.0
-    assert why in row["message"] and len(row["message"]) < 2000
+    assert re.search(why, row["message"]) and len(row["message"]) < 2000
 
 
 def test_output_is_bounded_in_total_and_never_reaches_the_results(graded):
     rows, out = graded
-    assert rows["many_files"]["squeeze"]["status"] == "failed"  # the 300 MiB never fitted
+    row = rows["many_files"]["squeeze"]
+    assert row["status"] != "passed" and float(row["score"]) == 0.0  # the 300 MiB never fitted
     assert not [p for p in out.rglob("*") if re.fullmatch(r"(f|big)[0-9]+", p.name)]
 
 
@@ -231,7 +233,7 @@ def test_each_check_is_listed_in_the_record(graded):
     assert honest["display_name"] == "honest"
     squeeze = next(r for r in honest["results"] if r["exercise"] == "squeeze")
     assert len(squeeze["checks"]) == 5 and all(c["passed"] for c in squeeze["checks"])
-    assert all(isinstance(c["case"], str) and c["message"] for c in squeeze["checks"])
+    assert all(isinstance(c["case"], str) and isinstance(c["message"], str) for c in squeeze["checks"])
     wrong = json.loads(record(out, "later_overwrites_earlier"))
     squeeze = next(r for r in wrong["results"] if r["exercise"] == "squeeze")
     assert any(not c["passed"] for c in squeeze["checks"])
