@@ -48,8 +48,8 @@ class Limits:
     def rlimits(self, device: str, cpu_seconds: int | None = None) -> dict:
         limits = {"RLIMIT_CPU": cpu_seconds or self.cpu_seconds, "RLIMIT_NPROC": self.processes,
                   "RLIMIT_FSIZE": self.file_bytes, "RLIMIT_CORE": 0, "RLIMIT_NOFILE": 256}
-        # CUDA reserves far more address space than it uses; its data segment stays a fair measure
-        limits["RLIMIT_DATA" if device == "cuda" else "RLIMIT_AS"] = self.process_memory
+        if device != "cuda":  # CUDA reserves far more address space than it uses: there the cgroup limits memory
+            limits["RLIMIT_AS"] = self.process_memory
         return limits
 
 

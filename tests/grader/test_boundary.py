@@ -12,7 +12,7 @@ from grader_class import ROOT, WRONG_SQUEEZE, grade_class, grades, solved, with_
 
 pytestmark = [pytest.mark.needs_course, pytest.mark.slow]
 
-TIMEOUT = 6  # seconds per exercise: the looping students cost a few of these
+TIMEOUT = 20  # seconds per cell: the attacks below must have time to succeed where the sandbox lets them
 RIGHT_SQUEEZE = "def squeeze(x):\n    return x.mean(dim=(2, 3), keepdim=True)\n"
 SOLUTIONS = ROOT / "solutions" / "attention" / "01_squeeze.ipynb"
 
@@ -80,7 +80,7 @@ import glob, os
 written = 0
 for folder in ["/sandbox/out", os.getcwd()] + glob.glob("/sandbox/out/*"):
     try:
-        for i in range(3000):
+        for i in range(2000):
             with open(f"{folder}/f{i}", "w") as f:
                 f.write("x")
         block = b"x" * 2**20
@@ -110,7 +110,7 @@ for _ in range(8):
     kids.append(pid)
 os.close(w)
 os.set_blocking(r, False)
-got, end = 0, time.monotonic() + 4
+got, end = 0, time.monotonic() + 15
 while time.monotonic() < end and got < 8:
     try:
         got += len(os.read(r, 8))
