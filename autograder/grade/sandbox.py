@@ -29,7 +29,8 @@ SANDBOX_CHECKS = ("cases.py", "matching.py", "probe.py")
 SCRATCH_BYTES = 256 * 2**20  # /tmp
 SHM_BYTES = 16 * 2**20  # /dev/shm
 OUT_BYTES = 128 * 2**20  # the tmpfs holding the notebooks' result files
-SANDBOX_MEMORY = 3 * 2**30  # all processes of one sandbox together, where a cgroup is available
+SANDBOX_MEMORY = 6 * 2**30  # all processes of one sandbox together, where a cgroup is available (above
+# PROCESS_MEMORY, so one greedy process gets a MemoryError before the whole sandbox is out of memory)
 PROCESS_MEMORY = 4 * 2**30  # address space of each process
 FILE_BYTES = 64 * 2**20  # any one file the sandbox writes
 OUTPUT_BYTES = 64 * 2**20  # everything that comes back over the pipe, for one student
