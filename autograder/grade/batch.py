@@ -1,36 +1,44 @@
-"""Grade a class: find the students, grade the ones not yet graded in parallel, write the class's outputs.
+"""Grade a class, as declared steps, each a function of data in and data out:
 
-    prepare (course, submissions, sandbox library) -> grade students (resumable) -> tables, gradebook, summary
+    open_submissions -> find_submissions -> prepare -> grade_pending -> write_outputs
 
-A student whose record in RESULTS/students/ matches their submission is not regraded, so an
-interrupted run continues where it stopped. SUBMISSIONS is only read (a zip is extracted
-to a temporary folder).
+A student whose record in RESULTS/students/ matches their submission and every input that can
+change a score (see `settings_fingerprint`) is not regraded, so an interrupted run continues
+where it stopped. Each student is graded in a process of their own: one that dies or hangs
+costs only that student's record. SUBMISSIONS is only read (a zip is extracted to a private
+temporary folder, removed at the end, on SIGINT and on SIGTERM). Nothing is printed here: the
+returned Batch holds the warning and the summary.
 """
 import hashlib
 import os
+import signal
 import sys
 import tempfile
 import threading
-from concurrent.futures import ProcessPoolExecutor, as_completed
-from concurrent.futures.process import BrokenProcessPool
-from contextlib import ExitStack
+import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from multiprocessing import get_context
+from multiprocessing.connection import wait
 from pathlib import Path
 
 from autograder.exercises import EXERCISES
 
 from . import sandbox
-from .course import ROOT, load_course, manual_points, max_scores, test_sources
+from .confinement import open_confinement
+from .course import ROOT, CourseError, load_course, manual_points, max_scores, test_sources
 from .gradebook import create_gradebook, record_scores
-from .outputs import load_record, save_record, summarise, write_tables
+from .outputs import load_record, record_path, save_record, summarise, write_tables
 from .scoring import ExerciseResult
 from .settings import Settings
-from .student import grade_student, submission_fingerprint
+from .student import STARTUP_SECONDS, grade_student, notebook_budget, submission_fingerprint
 from .submissions import ArchiveError, extract, find_submissions
 
 DEFAULT_TIMEOUT = 60.0
-GRADER_VERSION = "1"
+GRADER_VERSION = "2"
+PACKAGE = Path(__file__).resolve().parents[1]
+# Every file whose change can change a score: the grader, the checks, the reference, the registry.
+SCORED_SOURCES = ("grade", "checks", "reference", "exercises.py")
 
 
 class GraderError(RuntimeError):
@@ -44,6 +52,7 @@ class Batch:
     notes: list
     warning: str | None
     summary: str
+    isolation: str = ""  # how student code was confined, in words
 
 
 def resolve_device(device: str) -> str:
@@ -71,7 +80,7 @@ def open_submissions(submissions: Path, out: Path, temporary: Path) -> tuple:
     if submissions.suffix.lower() != ".zip":
         raise GraderError(f"SUBMISSIONS must be a folder or a .zip file, got {submissions}")
     folder = temporary / "submissions"
-    folder.mkdir()
+    folder.mkdir(mode=0o700)
     try:
         return folder, extract(submissions, folder)
     except ArchiveError as error:
@@ -84,18 +93,29 @@ def world_traversable(path: str) -> bool:
     return all(os.stat(p).st_mode & 0o001 for p in [current, *current.parents])
 
 
-def settings_fingerprint(points: dict, timeout: float, library: Path) -> str:
-    digest = hashlib.sha256(f"{GRADER_VERSION}|{sorted(points.items())}|{timeout:g}".encode())
-    for path in sorted(library.rglob("*.py")):
-        digest.update(path.read_bytes())
+def scored_files(package: Path = PACKAGE) -> list:
+    return sorted(p for name in SCORED_SOURCES for p in ([package / name] if name.endswith(".py")
+                                                          else (package / name).rglob("*.py")))
+
+
+def settings_fingerprint(points: dict, timeout: float, device: str, limits, tests: frozenset,
+                         files: list) -> str:
+    """A digest of every input that can change a score besides the submission itself."""
+    digest = hashlib.sha256(f"{GRADER_VERSION}|{sorted(points.items())}|{timeout!r}|{device}|{limits!r}".encode())
+    for source in sorted(tests):
+        digest.update(hashlib.sha256(source.encode()).digest())
+    for path in files:
+        digest.update(f"{path.parent.name}/{path.name}".encode())
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
     return digest.hexdigest()
 
 
-def failed_record(submission, settings, error: BaseException) -> dict:
+def failed_record(submission, settings, why: str) -> dict:
     """Every student appears in the results, even one on whom the grader itself failed."""
-    why = f"the grader failed on this submission ({type(error).__name__}: {str(error)[:300]}); please report it"
+    why = f"could not be graded: {why}"
     results = [ExerciseResult(e.id, e.notebook, 0.0, settings.max_scores[e.id], "error", why).row() for e in EXERCISES]
-    return {"student": submission.student, "fingerprint": "", "results": results, "notes": [why], "attention": why}
+    return {"student": submission.student, "display_name": getattr(submission, "display_name", submission.student),
+            "fingerprint": "", "results": results, "notes": [why], "attention": why}
 
 
 def worker_context():
@@ -109,102 +129,187 @@ def worker_context():
     return context
 
 
-def grade_safely(submission, settings: Settings) -> dict:
-    try:
-        return grade_student(submission, settings)
-    except Exception as error:
-        record = failed_record(submission, settings, error)
-        save_record(settings.results, record)
-        return record
+def student_deadline(settings) -> float:
+    """Seconds one student may take in all: every notebook's budget, the sandbox's start, the judge."""
+    per_notebook = max(sum(1 for e in EXERCISES if e.notebook == stem) for stem in {e.notebook for e in EXERCISES})
+    notebooks = len({e.notebook for e in EXERCISES})
+    return STARTUP_SECONDS + notebooks * (notebook_budget(per_notebook, settings) + 5) + settings.judge_seconds + 60
+
+
+def grade_one(submission, settings) -> None:
+    """The body of a student's process: grade and save the record (read back by the batch)."""
+    grade_student(submission, settings)
+
+
+def finished(submission, settings, process) -> dict:
+    """The record a student's process saved, or a failure record when it died without one."""
+    import json
+
+    fingerprint = submission_fingerprint(submission.notebooks, settings)
+    if process.exitcode == 0:
+        try:
+            record = json.loads(record_path(settings.results, submission.student).read_text("utf-8"))
+            if record.get("fingerprint") == fingerprint:
+                return record
+        except (OSError, ValueError):
+            pass
+    how = "ran past its time" if process.exitcode is None else \
+        f"was killed by signal {-process.exitcode}" if process.exitcode < 0 else \
+        f"exited with status {process.exitcode}"
+    record = failed_record(submission, settings, f"the grading process {how}; please report it")
+    save_record(settings.results, record)
+    return record
 
 
 def run_students(pending: list, settings: Settings, workers: int, progress: bool, meanwhile=None) -> list:
-    """Grade in `workers` processes; `meanwhile()` runs in a thread of this one at the same time."""
+    """Grade each student in a process of their own, `workers` at a time; `meanwhile()` runs in a thread here."""
     from tqdm import tqdm
 
-    records = []
-    with ProcessPoolExecutor(max_workers=workers, mp_context=worker_context()) as pool:
-        futures = {pool.submit(grade_student, submission, settings): submission for submission in pending}
-        bar = tqdm(total=len(pending), desc="grading", unit="student", file=sys.stderr, disable=not progress,
-                   dynamic_ncols=True)
-        side = threading.Thread(target=meanwhile, daemon=True) if meanwhile else None
-        if side:
-            side.start()
-        for future in as_completed(futures):
-            submission = futures[future]
-            try:
-                records.append(future.result())
-            except BrokenProcessPool:  # a worker died (killed from outside): grade here instead
-                records.append(grade_safely(submission, settings))
-            except Exception as error:
-                record = failed_record(submission, settings, error)
-                save_record(settings.results, record)
-                records.append(record)
-            bar.update()
+    context = worker_context()
+    queue, running, records = list(pending), {}, []
+    limit = student_deadline(settings)
+    bar = tqdm(total=len(pending), desc="grading", unit="student", file=sys.stderr, disable=not progress,
+               dynamic_ncols=True)
+    side = threading.Thread(target=meanwhile, daemon=True) if meanwhile else None
+    if side:
+        side.start()
+    try:
+        while queue or running:
+            while queue and len(running) < workers:
+                submission = queue.pop(0)
+                record_path(settings.results, submission.student).unlink(missing_ok=True)
+                process = context.Process(target=grade_one, args=(submission, settings), daemon=True)
+                process.start()
+                running[process.sentinel] = (process, submission, time.monotonic() + limit)
+            for sentinel in wait(list(running), timeout=1.0):
+                process, submission, _ = running.pop(sentinel)
+                process.join()
+                records.append(finished(submission, settings, process))
+                bar.update()
+            for sentinel, (process, submission, deadline) in list(running.items()):
+                if time.monotonic() > deadline:
+                    process.kill()
+                    process.join()
+                    del running[sentinel]
+                    record = failed_record(submission, settings, "the grading process ran past its time; "
+                                                                 "please report it")
+                    save_record(settings.results, record)
+                    records.append(record)
+                    bar.update()
+    finally:
+        for process, _, _ in running.values():
+            process.kill()
+            process.join()
         bar.close()
-        if side:
-            side.join()
+    if side:
+        side.join()
     return records
 
 
-def grade(submissions: Path, out: Path, *, workers: int | None = None, device: str = "auto",
-          timeout: float = DEFAULT_TIMEOUT, force: bool = False, gradebook: Path | None = None,
-          course_root: Path = ROOT, progress: bool = True, layout: str = "auto",
-          cluster: str | None = None) -> Batch:
-    """Grade every student in SUBMISSIONS into OUT; see the package docstring for the outputs."""
-    if timeout <= 0:
-        raise GraderError(f"--timeout must be positive, got {timeout}")
-    workers = workers or os.cpu_count() or 1
-    device = resolve_device(device)
-    course = load_course(course_root, gradebook)
-    from .course import CourseError
+@contextmanager
+def removed_on_termination():
+    """SIGTERM ends the batch like SIGINT (an exception), so temporary folders and sandboxes are cleaned up."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt(f"signal {signum}")
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def prepare(course, device: str, timeout: float, out: Path, temporary: Path, limits, confinement) -> tuple:
+    """(Settings, the isolation warning or None): everything fixed once per batch."""
 
     try:
         points = max_scores(course.source)
     except CourseError as error:
         raise GraderError(str(error)) from None
-    out = Path(out)
-    worker_context()
-    with ExitStack() as stack:
-        temporary = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="autograder-")))
-        os.chmod(temporary, 0o755)
-        folder, notes = open_submissions(submissions, out, temporary)
-        found, found_notes = find_submissions(folder, layout)
-        notes += found_notes
-        library = sandbox.build_library(temporary / "library")
-        for path in [library, *library.rglob("*")]:
-            os.chmod(path, 0o755 if path.is_dir() else 0o644)
-        isolate = sandbox.bwrap_works()
-        warning = sandbox.isolation_warning()
-        if warning:
-            print(warning, file=sys.stderr)
-        scratch = temporary / "scratch"
-        scratch.mkdir(mode=0o755)
-        settings = Settings(
-            results=out.resolve(), library=library, scratch=scratch, device=device, timeout=float(timeout),
-            isolate=isolate, drop_uid=os.getuid() == 0 and (isolate or world_traversable(sys.prefix) and
-                                                             world_traversable(sys.base_prefix)),
-            max_scores=points, test_sources=test_sources(course.source, course.release),
-            fingerprint=settings_fingerprint(points, timeout, library))
-        out.mkdir(parents=True, exist_ok=True)
-        records, pending = [], []
-        for submission in found:
-            done = None if force else load_record(out, submission.student,
-                                                  submission_fingerprint(submission.notebooks, settings))
-            (records.append(done) if done else pending.append(submission))
-        reused = len(records)
-        if pending and cluster:  # a Dask cluster: "local:N" or a scheduler's address
-            from .cluster import run_students as run_on_cluster
+    library = sandbox.build_library(temporary / "library")
+    isolate = sandbox.bwrap_works()
+    drop_uid = os.getuid() == 0 and (isolate or world_traversable(sys.prefix) and world_traversable(sys.base_prefix))
+    if drop_uid and not isolate:  # unprivileged uids must reach the library and their folders
+        os.chmod(temporary, 0o711)
+    scratch = temporary / "scratch"
+    scratch.mkdir(mode=0o711)
+    tests = test_sources(course.source, course.release)
+    settings = Settings(
+        results=out.resolve(), library=library, scratch=scratch, device=device, timeout=float(timeout),
+        isolate=isolate, drop_uid=drop_uid, max_scores=points, test_sources=tests,
+        fingerprint=settings_fingerprint(points, float(timeout), device, limits, tests, scored_files()),
+        limits=limits, confinement=confinement)
+    return settings, sandbox.isolation_warning()
 
-            records += run_on_cluster(cluster, pending, settings, progress,
-                                      meanwhile=lambda: create_gradebook(course.gradebook, points))
-        elif pending:
-            records += run_students(pending, settings, min(workers, len(pending)), progress,
-                                    meanwhile=lambda: create_gradebook(course.gradebook, points))
-    records.sort(key=lambda r: r["student"])
-    names = {submission.student: submission.display_name for submission in found}
-    records = [{"display_name": names.get(r["student"], r["student"]), **r} for r in records]
+
+def grade_pending(found: list, settings: Settings, force: bool, workers: int, progress: bool, meanwhile,
+                  cluster: str | None = None) -> tuple:
+    """(records of every student, how many were reused unchanged); on a Dask cluster when one is named."""
+    records, pending = [], []
+    for submission in found:
+        done = None if force else load_record(settings.results, submission.student,
+                                              submission_fingerprint(submission.notebooks, settings))
+        (records.append(done) if done else pending.append(submission))
+    reused = len(records)
+    if pending and cluster:
+        from .cluster import run_students as run_on_cluster
+
+        records += run_on_cluster(cluster, pending, settings, progress, meanwhile)
+    elif pending:
+        records += run_students(pending, settings, min(workers, len(pending)), progress, meanwhile)
+    elif meanwhile:
+        meanwhile()
+    return sorted(records, key=lambda r: r["student"]), reused
+
+
+def write_outputs(out: Path, records: list, course, points: dict, reused: int, notes: list, warning, isolation) -> Batch:
+    from .feedback import write_class_page
+
     manual = manual_points(course.source)
     write_tables(out, records, manual)
+    write_class_page(out, records)
     record_scores(course.gradebook, points, records)
-    return Batch(records, reused, notes, warning, summarise(records, reused, notes, manual))
+    summary = summarise(records, reused, notes, manual) + f"\nStudent code ran in: {isolation}."
+    return Batch(records, reused, notes, warning, summary, isolation)
+
+
+def grade(submissions: Path, out: Path, *, workers: int | None = None, device: str = "auto",
+          timeout: float = DEFAULT_TIMEOUT, force: bool = False, gradebook: Path | None = None,
+          course_root: Path = ROOT, progress: bool = True, memory_mib: int = sandbox.SANDBOX_MEMORY // 2**20,
+          processes: int = sandbox.Limits.processes, layout: str = "auto", cluster: str | None = None) -> Batch:
+    """Grade every student in SUBMISSIONS into OUT; see the package docstring for the outputs.
+
+    Args:
+        memory_mib: memory of one student's sandbox, all its processes together (where cgroups allow).
+        processes: processes one student's sandbox may run at once.
+        layout: how SUBMISSIONS is laid out: auto (detected), canvas, moodle, blackboard, nbgrader or folders.
+        cluster: a Dask cluster to grade on: local:N (N local workers) or a scheduler's address (tcp://HOST:PORT).
+    """
+    if timeout <= 0:
+        raise GraderError(f"--timeout must be positive, got {timeout}")
+    if memory_mib < 256 or processes < 8:
+        raise GraderError("--memory-mib must be at least 256 and --processes at least 8")
+    workers = workers or os.cpu_count() or 1
+    device = resolve_device(device)
+    course = load_course(course_root, gradebook)
+    out = Path(out)
+    limits = sandbox.Limits(memory=memory_mib * 2**20, process_memory=max(memory_mib * 2**20, sandbox.PROCESS_MEMORY),
+                            processes=processes)
+    worker_context()
+    with removed_on_termination(), tempfile.TemporaryDirectory(prefix="autograder-") as temporary:
+        confinement = open_confinement(f"autograder-{os.getpid()}")
+        try:
+            folder, notes = open_submissions(submissions, out, Path(temporary))
+            found, found_notes = find_submissions(folder, layout)
+            settings, warning = prepare(course, device, timeout, out, Path(temporary), limits, confinement)
+            out.mkdir(parents=True, exist_ok=True)
+            records, reused = grade_pending(found, settings, force, workers, progress,
+                                            lambda: create_gradebook(course.gradebook, settings.max_scores), cluster)
+        finally:
+            confinement.close()
+    isolation = ("bubblewrap" if settings.isolate else "NO bubblewrap") + f"; limits: {confinement.mechanism}"
+    return write_outputs(out, records, course, settings.max_scores, reused, notes + found_notes, warning, isolation)

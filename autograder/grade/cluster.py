@@ -26,16 +26,16 @@ def worker_settings(settings, home: Path):
     """The batch's settings with this worker's own library, scratch and results folders."""
     from . import sandbox
     from .batch import world_traversable
+    from .confinement import open_confinement
 
     library = sandbox.build_library(home / "library")
-    for path in [library, *library.rglob("*")]:
-        os.chmod(path, 0o755 if path.is_dir() else 0o644)
     scratch = home / "scratch"
     scratch.mkdir(mode=0o755)
     isolate = sandbox.bwrap_works()
     drop_uid = os.getuid() == 0 and (isolate or world_traversable(sys.prefix) and world_traversable(sys.base_prefix))
     return dataclasses.replace(settings, results=home / "results", library=library, scratch=scratch,
-                               isolate=isolate, drop_uid=drop_uid)
+                               isolate=isolate, drop_uid=drop_uid,
+                               confinement=open_confinement(f"autograder-worker-{home.name}"))
 
 
 def grade_remotely(submission, files: dict, settings) -> tuple:
@@ -52,7 +52,10 @@ def grade_remotely(submission, files: dict, settings) -> tuple:
         for stem, content in files.items():
             notebooks[stem] = folder / f"{stem}.ipynb"
             notebooks[stem].write_bytes(content)
-        record = grade_student(dataclasses.replace(submission, notebooks=notebooks), local)
+        try:
+            record = grade_student(dataclasses.replace(submission, notebooks=notebooks), local)
+        finally:
+            local.confinement.close()
         written = {str(p.relative_to(local.results)): p.read_bytes()
                    for p in local.results.rglob("*") if p.is_file() and p.parent.name != "students"}
         return record, written
@@ -106,7 +109,7 @@ def run_students(address: str, pending: list, settings, progress: bool, meanwhil
                 for relative, content in written.items():
                     write_atomically_bytes(settings.results / relative, content)
             except Exception as error:  # the task failed on every try: this student alone is reported
-                record = failed_record(submission, settings, error)
+                record = failed_record(submission, settings, f"could not be graded on the cluster: {type(error).__name__}")
             save_record(settings.results, record)
             records.append(record)
             bar.update()

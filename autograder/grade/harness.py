@@ -1,29 +1,37 @@
-"""The sandbox side of grading: run one student's notebook cells, probe each exercise, write plain data.
+"""The sandbox side of grading: run each notebook's cells apart, probe its exercises, send the results back.
 
-Runs inside the sandbox as a script (never imported by the trusted grader). It sees only
-its job folder (the student's code cells), a copy of the probe library (no reference, no
-judge) and an output folder. Process tree, each level isolating the next:
+Runs inside the sandbox as a script (never imported by the trusted grader). It sees only its
+job folder (the student's code cells, the cases and time budgets the trusted side planned), a
+copy of the probe library (no reference, no judge) and private tmpfs folders. Process tree:
 
-    harness (imports torch, drops privileges, sets limits)
-      └ one child per notebook: runs the student's cells once, continuing past failures
-          └ one child per exercise: probes every case, writes OUT/<exercise>.pt
+    harness (imports torch; never runs student code; sends results on its standard output)
+      └ one process per notebook, in a fresh empty folder, as its own unprivileged uid
+        (when the sandbox starts as root): runs the cells once, continuing past failures
+          └ one child per exercise: probes every case, writes <folder>/<exercise>.pt
 
-On CUDA a forked process cannot initialise CUDA after its parent did, so there each
-exercise child is forked from the harness and runs the notebook's cells itself.
-Everything written here is untrusted data: the trusted grader validates and judges it.
+After each notebook the harness kills everything that notebook left running, reads only the
+expected files of its folder (no links, regular files, size-capped) and sends them, tagged
+with the notebook, before the next notebook starts: a later notebook cannot touch an earlier
+one's results. On CUDA a forked process cannot initialise CUDA after its parent did, so there
+each exercise child runs the notebook's cells itself. Everything sent is untrusted data for
+the trusted grader, which validates and judges it.
 """
 import builtins
 import ctypes
 import json
 import os
 import resource
+import secrets
 import shutil
 import signal
+import stat
 import sys
 import time
 
 LIB, JOB, OUT = "/sandbox/lib", "/sandbox/job", "/sandbox/out"
 MESSAGE_LIMIT = 500
+RESULT_BYTES = 4 * 2**20  # a legitimate exercise's results are a few KiB; unpickling is slow
+REPORT_BYTES = 2**20
 
 
 class CellTimeout(BaseException):
@@ -36,12 +44,16 @@ def text_of(error: BaseException) -> str:
     return f"{type(error).__name__}: {error}"[:MESSAGE_LIMIT]
 
 
-def die_with_parent() -> None:
-    """Ask the kernel to kill this process when its parent dies (Linux prctl PR_SET_PDEATHSIG)."""
+def prctl(option: int, value: int) -> None:
     try:
-        ctypes.CDLL(None).prctl(1, signal.SIGKILL)
+        ctypes.CDLL(None).prctl(option, value, 0, 0, 0)
     except (OSError, AttributeError):
         pass
+
+
+def die_with_parent() -> None:
+    """Ask the kernel to kill this process when its parent dies (PR_SET_PDEATHSIG)."""
+    prctl(1, signal.SIGKILL)
 
 
 def isolated(run, timeout: float) -> str:
@@ -131,8 +143,8 @@ def plain(value):
     return repr(value)[:MESSAGE_LIMIT]
 
 
-def probe_exercise(exercise: dict, namespace: dict, notes: list, plan: list) -> None:
-    """Probe every case of one exercise and save the entries (and the cells' failures) to OUT/<exercise>.pt."""
+def probe_exercise(exercise: dict, namespace: dict, notes: list, plan: list, out: str) -> None:
+    """Probe every case of one exercise and save the entries (and the cells' failures) to <out>/<exercise>.pt."""
     import torch
     from autograder.checks.probe import probe
 
@@ -149,34 +161,50 @@ def probe_exercise(exercise: dict, namespace: dict, notes: list, plan: list) -> 
             if os.getpid() != me:
                 os._exit(0)
         entries = {"defined": True, "cases": found, "cells": notes}
-    path = os.path.join(OUT, exercise["id"] + ".pt")
-    torch.save(entries, path + ".part")
-    os.replace(path + ".part", path)
+    torch.save(entries, os.path.join(out, exercise["id"] + ".pt"))
 
 
-def grade_notebook(notebook: dict, plans: dict, timeout: float, fresh_per_exercise: bool) -> None:
-    """Run one notebook and probe its exercises; write OUT/<stem>.json with what happened."""
+def grade_notebook(notebook: dict, plans: dict, timeout: float, fresh_per_exercise: bool, out: str,
+                   gpu_fraction: float = 0.0) -> None:
+    """Run one notebook and probe its exercises; write <out>/report.json with what happened."""
     report = {"cells": [], "exercises": {}}
     if fresh_per_exercise:
         for exercise in notebook["exercises"]:
             def run(exercise=exercise):
+                limit_gpu(gpu_fraction)
                 namespace, notes = run_cells(notebook["cells"], timeout)
-                probe_exercise(exercise, namespace, notes, plans[exercise["id"]])
+                probe_exercise(exercise, namespace, notes, plans[exercise["id"]], out)
             report["exercises"][exercise["id"]] = isolated(run, (CELL_BUDGETS + 1) * timeout)
     else:
         namespace, report["cells"] = run_cells(notebook["cells"], timeout)
         for exercise in notebook["exercises"]:
             report["exercises"][exercise["id"]] = isolated(
-                lambda exercise=exercise: probe_exercise(exercise, namespace, report["cells"], plans[exercise["id"]]), timeout)
-    path = os.path.join(OUT, notebook["stem"] + ".json")
-    with open(path + ".part", "w") as handle:
+                lambda exercise=exercise: probe_exercise(exercise, namespace, report["cells"],
+                                                         plans[exercise["id"]], out), timeout)
+    with open(os.path.join(out, "report.json"), "w") as handle:
         json.dump(report, handle)
-    os.replace(path + ".part", path)
 
 
-def drop_privileges(uid: int) -> None:
-    """As root inside the sandbox, become an unprivileged user of our own (limits processes per user)."""
-    if os.getuid() != 0:
+def oom_score(adjustment: int) -> None:
+    """Tell the kernel whom to kill first when the sandbox runs out of memory (student processes, not the harness)."""
+    try:
+        with open("/proc/self/oom_score_adj", "w") as handle:
+            handle.write(str(adjustment))
+    except OSError:
+        pass
+
+
+def limit_gpu(fraction: float) -> None:
+    """On CUDA, cap the caching allocator of this process (the cgroup cannot see GPU memory)."""
+    import torch
+
+    if fraction and torch.cuda.is_available():
+        torch.cuda.set_per_process_memory_fraction(fraction)
+
+
+def become(uid) -> None:
+    """As root inside the sandbox, become the notebook's own unprivileged user (it cannot touch the harness)."""
+    if uid is None or os.getuid() != 0:
         return
     os.setgroups([])
     os.setgid(uid)
@@ -189,12 +217,11 @@ def set_limits(limits: dict) -> None:
 
 
 def silence_output() -> None:
-    """Student output goes nowhere: it can neither fill a disk nor reach the grader's terminal."""
-    null = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(null, 1)
-    os.dup2(null, 2)
-    null_in = os.open(os.devnull, os.O_RDONLY)
-    os.dup2(null_in, 0)
+    """Student output goes nowhere: it can neither fill a disk nor reach the grader."""
+    null = os.open(os.devnull, os.O_RDWR)
+    for fd in (0, 1, 2):
+        os.dup2(null, fd)
+    os.close(null)
 
 
 def preload() -> None:
@@ -204,6 +231,109 @@ def preload() -> None:
             __import__(name)
         except Exception:  # a missing optional package is the notebook's problem, reported there
             pass
+
+
+def as_case(data: dict):
+    """A Case from the plain data the trusted side wrote (JSON lists back to tuples)."""
+    from autograder.checks.cases import Case
+
+    def tupled(value):
+        if isinstance(value, list):
+            return tuple(tupled(v) for v in value)
+        if isinstance(value, dict):
+            return {k: tupled(v) for k, v in value.items()}
+        return value
+
+    return Case(**{key: tupled(value) for key, value in data.items()})
+
+
+def kill_leftovers(uid, pid_namespace: bool) -> None:
+    """Kill every process a notebook left behind (daemons included) before its results are read."""
+    for _ in range(5):
+        if uid is not None and os.getuid() == 0:
+            killer = os.fork()
+            if killer == 0:
+                try:
+                    os.setgid(uid)
+                    os.setuid(uid)
+                    os.kill(-1, signal.SIGKILL)  # every process of this uid but the caller
+                finally:
+                    os._exit(0)
+            os.waitpid(killer, 0)
+        elif pid_namespace:
+            for entry in os.listdir("/proc"):
+                if entry.isdigit() and int(entry) not in (1, os.getpid(), os.getppid()):
+                    try:
+                        os.kill(int(entry), signal.SIGKILL)
+                    except OSError:
+                        pass
+        reap()
+        if not pid_namespace or not [e for e in os.listdir("/proc") if e.isdigit() and int(e) not in (
+                1, os.getpid(), os.getppid()) and not zombie(e)]:
+            return
+        time.sleep(0.05)
+
+
+def zombie(pid: str) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as handle:
+            return handle.read().rsplit(")", 1)[1].split()[0] in ("Z", "X")
+    except (OSError, IndexError):
+        return True
+
+
+def reap() -> None:
+    while True:
+        try:
+            pid, _ = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            return
+
+
+def read_result(folder_fd: int, name: str, cap: int) -> bytes | None:
+    """A file of the notebook's folder: never through a link, only a regular file, at most `cap` bytes."""
+    try:
+        fd = os.open(name, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC, dir_fd=folder_fd)
+    except OSError:
+        return None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > cap:
+            return None
+        chunks, size = [], 0
+        while size <= cap:
+            chunk = os.read(fd, min(1 << 20, cap + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        return b"".join(chunks) if size <= cap else None
+    finally:
+        os.close(fd)
+
+
+def send(channel: int, notebook: str, name: str, data: bytes) -> None:
+    """One frame: 4-byte header length, JSON header {notebook, file, size}, then the bytes."""
+    header = json.dumps({"notebook": notebook, "file": name, "size": len(data)}).encode()
+    message = memoryview(len(header).to_bytes(4, "big") + header + data)
+    while message:
+        message = message[os.write(channel, message):]
+
+
+def fresh_folder(index: int, stem: str, uid) -> str:
+    """An empty folder of the notebook's own, under a name no earlier notebook could guess and take first."""
+    while True:
+        folder = os.path.join(OUT, f"{index}-{stem}-{secrets.token_hex(8)}")
+        try:
+            os.mkdir(folder, 0o700)
+            break
+        except FileExistsError:
+            continue
+    if uid is not None and os.getuid() == 0:
+        os.chown(folder, uid, uid)
+    return folder
 
 
 def main() -> None:
@@ -216,39 +346,45 @@ def main() -> None:
     import torch
 
     torch.set_num_threads(1)
-    from autograder.checks.cases import cases
-
-    plans = {exercise["id"]: [case for case in cases(exercise["id"]) if case.device != "cuda" or job["device"] == "cuda"]
-             for notebook in job["notebooks"] for exercise in notebook["exercises"]}
+    plans = {exercise_id: [as_case(case) for case in cases] for exercise_id, cases in job["cases"].items()}
     import autograder.checks.probe  # noqa: F401  (imported before the student's code can shadow it)
 
     (torch.zeros(2, 2, device="meta", requires_grad=True) * 1).sum()  # loads meta kernels once, not per exercise
-
-    workdir = os.getcwd()
-    if job["uid"] is not None:
-        drop_privileges(job["uid"])
-    fonts = os.path.join(LIB, "matplotlib")
-    if os.path.isdir(fonts) and os.environ.get("MPLCONFIGDIR"):
-        shutil.copytree(fonts, os.environ["MPLCONFIGDIR"], dirs_exist_ok=True)
-    preload()
-    if not os.access(workdir, os.W_OK):
-        os.chdir(os.environ.get("TMPDIR", "/tmp"))
-    set_limits(job["limits"])
+    channel = os.dup(1)
     silence_output()
+    oom_score(-500)
+    prctl(4, 0)  # PR_SET_DUMPABLE 0: no process of the same uid may trace this one or open its fds
+    fonts = os.path.join(LIB, "matplotlib")
+    config = os.environ.get("MPLCONFIGDIR")
+    if os.path.isdir(fonts) and config:
+        shutil.copytree(fonts, config, dirs_exist_ok=True)
+        for path in [config] + [os.path.join(config, p) for p in os.listdir(config)]:
+            os.chmod(path, 0o777 if os.path.isdir(path) else 0o666)
+    preload()
     timeout = float(job["timeout"])
-    for notebook in job["notebooks"]:
-        for name in [e["id"] + ".pt" for e in notebook["exercises"]] + [notebook["stem"] + ".json"]:
-            path = os.path.join(OUT, name)  # anything there was left by an earlier notebook's code
-            if os.path.isdir(path) and not os.path.islink(path):
-                shutil.rmtree(path, ignore_errors=True)
-            elif os.path.lexists(path):
-                os.unlink(path)
-        per_exercise = CELL_BUDGETS + 1 if job["fresh_per_exercise"] else 1
-        budget = timeout * (len(notebook["exercises"]) * per_exercise + CELL_BUDGETS) + 5
-        status = isolated(lambda: grade_notebook(notebook, plans, timeout, job["fresh_per_exercise"]), budget)
-        if status != "ok" and not os.path.exists(os.path.join(OUT, notebook["stem"] + ".json")):
-            with open(os.path.join(OUT, notebook["stem"] + ".json"), "w") as handle:
-                json.dump({"cells": [], "ended": status}, handle)
+    for index, notebook in enumerate(job["notebooks"]):
+        uid = None if job["uid"] is None else job["uid"] + index
+        folder = fresh_folder(index, notebook["stem"], uid)
+        folder_fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
+
+        def run(notebook=notebook, uid=uid, folder=folder):
+            os.close(channel)
+            os.close(folder_fd)
+            oom_score(1000)
+            become(uid)
+            set_limits(job["limits"])
+            grade_notebook(notebook, plans, timeout, job["fresh_per_exercise"], folder, job.get("gpu_fraction", 0.0))
+
+        status = isolated(run, float(notebook["budget"]))
+        kill_leftovers(uid, job["pid_namespace"])
+        send(channel, notebook["stem"], "ended", status.encode())
+        names = [("report.json", REPORT_BYTES)] + [(e["id"] + ".pt", RESULT_BYTES) for e in notebook["exercises"]]
+        for name, cap in names:
+            data = read_result(folder_fd, name, cap)
+            if data is not None:
+                send(channel, notebook["stem"], name, data)
+        os.close(folder_fd)
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -1,19 +1,24 @@
-"""The sandbox in which a student's code runs: bubblewrap plus resource limits and a timeout.
+"""The sandbox in which a student's code runs: bubblewrap, whole-sandbox limits, a timeout, a capped pipe back.
 
 Inside bubblewrap the process sees read-only copies of only the Python installation, the
-virtual environment, /usr and the probe library (``probe``/``cases``, never the reference,
-the judge, the solutions or the gradebook), the student's own job folder, one output folder,
-and a private tmpfs; no network, its own PID namespace. The harness then becomes an
-unprivileged user, so the process limit holds. Without a working bubblewrap the limits
-still apply and a loud warning says the file system and network are not isolated.
+virtual environment, /usr and the sandbox library (the harness, the exercise registry and the
+probe side of the checks: never the reference, the judge, the solutions or the gradebook), the
+student's own job folder, and private size-capped tmpfs folders (/tmp, /dev/shm, the output);
+no network, its own PID namespace. Nothing the sandbox writes lands on the host's disk: the
+harness sends each notebook's results over its standard output, which the host reads with a
+byte cap. Memory and processes are capped over the whole sandbox by a cgroup where the machine
+allows one (see `confinement`), and per process by rlimits. Without a working bubblewrap the
+rlimits still apply and a loud warning says the file system and network are not isolated.
 """
 import os
 import resource
+import select
 import shutil
 import signal
 import subprocess
 import sys
 import tempfile
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,28 +26,36 @@ PACKAGE = Path(__file__).resolve().parent
 CHECKS = PACKAGE.parent / "checks"
 # The only check modules the sandbox gets: none of them imports the reference (the judge does).
 SANDBOX_CHECKS = ("cases.py", "matching.py", "probe.py")
-SCRATCH_BYTES = 256 * 2**20
-MEMORY_BYTES = 4 * 2**30
-OUTPUT_BYTES = 64 * 2**20
+SCRATCH_BYTES = 256 * 2**20  # /tmp
+SHM_BYTES = 16 * 2**20  # /dev/shm
+OUT_BYTES = 128 * 2**20  # the tmpfs holding the notebooks' result files
+SANDBOX_MEMORY = 6 * 2**30  # all processes of one sandbox together, where a cgroup is available (above
+# PROCESS_MEMORY, so one greedy process gets a MemoryError before the whole sandbox is out of memory)
+PROCESS_MEMORY = 4 * 2**30  # address space of each process
+FILE_BYTES = 64 * 2**20  # any one file the sandbox writes
+OUTPUT_BYTES = 64 * 2**20  # everything that comes back over the pipe, for one student
 
 
 @dataclass(frozen=True)
 class Limits:
-    memory: int = MEMORY_BYTES
+    memory: int = SANDBOX_MEMORY
+    process_memory: int = PROCESS_MEMORY
     cpu_seconds: int = 600
     processes: int = 64
-    file_bytes: int = OUTPUT_BYTES
+    file_bytes: int = FILE_BYTES
+    output_bytes: int = OUTPUT_BYTES
+    shm_bytes: int = SHM_BYTES
 
-    def rlimits(self, device: str) -> dict:
-        limits = {"RLIMIT_CPU": self.cpu_seconds, "RLIMIT_NPROC": self.processes,
+    def rlimits(self, device: str, cpu_seconds: int | None = None) -> dict:
+        limits = {"RLIMIT_CPU": cpu_seconds or self.cpu_seconds, "RLIMIT_NPROC": self.processes,
                   "RLIMIT_FSIZE": self.file_bytes, "RLIMIT_CORE": 0, "RLIMIT_NOFILE": 256}
-        if device != "cuda":  # CUDA reserves far more address space than it uses
-            limits["RLIMIT_AS"] = self.memory
+        if device != "cuda":  # CUDA reserves far more address space than it uses: there the cgroup limits memory
+            limits["RLIMIT_AS"] = self.process_memory
         return limits
 
 
 def build_library(destination: Path, checks: Path = CHECKS) -> Path:
-    """The files the sandbox may read: the harness, the exercise registry, the probe side of the checks."""
+    """The files the sandbox may read, copied whole: the harness, the exercise registry, the probe side of the checks."""
     package = destination / "autograder"
     (package / "checks").mkdir(parents=True)
     (package / "__init__.py").write_text("")
@@ -52,6 +65,8 @@ def build_library(destination: Path, checks: Path = CHECKS) -> Path:
         shutil.copy(Path(checks) / name, package / "checks" / name)
     shutil.copy(PACKAGE / "harness.py", destination / "harness.py")
     prebuild_font_cache(destination / "matplotlib")
+    for path in [destination, *destination.rglob("*")]:
+        os.chmod(path, 0o755 if path.is_dir() else 0o644)
     return destination
 
 
@@ -96,16 +111,18 @@ def gpu_binds() -> list:
     return args + ["--ro-bind-try", "/sys", "/sys"]
 
 
-def bwrap_command(library: Path, job: Path, out: Path, device: str) -> list:
+def bwrap_command(library: Path, job: Path, device: str, limits: Limits = Limits()) -> list:
     unshare = ["--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts", "--unshare-cgroup-try"]
     if os.getuid() != 0:
         unshare.append("--unshare-user")
     # The private /tmp comes first: a Python install under /tmp (a checkout there) is bound on top of it.
     return ["bwrap", *unshare, "--die-with-parent", "--new-session",
-            "--proc", "/proc", "--dev", "/dev", "--perms", "1777", "--size", str(SCRATCH_BYTES), "--tmpfs", "/tmp",
+            "--proc", "/proc", "--dev", "/dev",
+            "--perms", "1777", "--size", str(limits.shm_bytes), "--tmpfs", "/dev/shm",
+            "--perms", "1777", "--size", str(SCRATCH_BYTES), "--tmpfs", "/tmp",
             *host_binds(), *(gpu_binds() if device == "cuda" else []),
             "--ro-bind", str(library), "/sandbox/lib", "--ro-bind", str(job), "/sandbox/job",
-            "--bind", str(out), "/sandbox/out", "--chdir", "/tmp",
+            "--perms", "0711", "--size", str(OUT_BYTES), "--tmpfs", "/sandbox/out", "--chdir", "/tmp",
             sys.executable, "-I", "/sandbox/lib/harness.py"]
 
 
@@ -136,7 +153,7 @@ def bwrap_works() -> bool:
         _bwrap_works = False
         if shutil.which("bwrap"):
             with tempfile.TemporaryDirectory() as empty:
-                probe = bwrap_command(Path(empty), Path(empty), Path(empty), "cpu")[:-2] + ["-c", "pass"]
+                probe = bwrap_command(Path(empty), Path(empty), "cpu")[:-2] + ["-c", "pass"]
                 result = subprocess.run(probe, capture_output=True, timeout=60, check=False)
                 _bwrap_works = result.returncode == 0
     return _bwrap_works
@@ -153,35 +170,65 @@ def isolation_warning() -> str | None:
 
 @dataclass
 class SandboxRun:
-    status: str  # "ok", "timeout", or how the sandbox ended
+    status: str  # "ok", "timeout", "output too large", or how the sandbox ended
     log: str  # the tail of the harness's own error output (student output is discarded)
+    output: bytes  # what the harness sent back (at most the limit's output_bytes)
 
 
-def run(library: Path, job: Path, out: Path, device: str, limits: Limits, wall_seconds: float,
-        isolate: bool) -> SandboxRun:
-    """Run the harness on one job; kill the whole sandbox at the wall-clock deadline."""
+def read_capped(stream, deadline: float, cap: int) -> tuple:
+    """(bytes read until end of stream, the deadline or the cap, why it stopped: "ok" / "timeout" / "output too large")."""
+    chunks, size, fd = [], 0, stream.fileno()
+    while True:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            return b"".join(chunks), "timeout"
+        ready, _, _ = select.select([fd], [], [], min(left, 1.0))
+        if not ready:
+            continue
+        chunk = os.read(fd, min(1 << 20, cap + 1 - size))
+        if not chunk:
+            return b"".join(chunks), "ok"
+        chunks.append(chunk)
+        size += len(chunk)
+        if size > cap:
+            return b"".join(chunks)[:cap], "output too large"
+
+
+def run(library: Path, job: Path, device: str, limits: Limits, wall_seconds: float, isolate: bool,
+        cgroups: list = ()) -> SandboxRun:
+    """Run the harness on one job; kill the whole sandbox at the wall-clock deadline or past the output cap.
+
+    `cgroups`: cgroup.procs files the sandbox's first process joins before it starts.
+    """
     if isolate:
-        command, scratch, cwd = bwrap_command(library, job, out, device), "/tmp", None
+        command, scratch, cwd = bwrap_command(library, job, device, limits), "/tmp", None
     else:
         scratch = str(job.parent / "scratch")
+        out = job.parent / "out"
         os.makedirs(scratch, exist_ok=True)
+        os.makedirs(out, exist_ok=True)
         command, cwd = direct_command(library, job, out), scratch
-    if os.getuid() == 0:  # the harness drops to an unprivileged uid that must be able to write here
-        os.chmod(out, 0o777)
-        if cwd:
-            os.chmod(cwd, 0o777)
+        if os.getuid() == 0:  # the harness's notebook processes drop to unprivileged uids
+            os.chmod(scratch, 0o777)
+            os.chmod(out, 0o711)
     log_path = job.parent / "sandbox.log"
 
     def confine():
+        for procs in cgroups:
+            with open(procs, "w") as handle:
+                handle.write("0")
         resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
         resource.setrlimit(resource.RLIMIT_FSIZE, (limits.file_bytes, limits.file_bytes))
 
     with open(log_path, "wb") as log:
         process = subprocess.Popen(command, env=environment(device, scratch), cwd=cwd, stdin=subprocess.DEVNULL,
-                                   stdout=log, stderr=log, start_new_session=True, preexec_fn=confine)
+                                   stdout=subprocess.PIPE, stderr=log, start_new_session=True, preexec_fn=confine)
+        deadline = time.monotonic() + wall_seconds
         try:
-            code = process.wait(timeout=wall_seconds)
-            status = "ok" if code == 0 else f"the sandbox exited with status {code}"
+            output, status = read_capped(process.stdout, deadline, limits.output_bytes)
+            if status == "ok":
+                code = process.wait(timeout=max(0.1, deadline - time.monotonic()))
+                status = "ok" if code == 0 else f"the sandbox exited with status {code}"
         except subprocess.TimeoutExpired:
             status = "timeout"
         finally:
@@ -189,7 +236,8 @@ def run(library: Path, job: Path, out: Path, device: str, limits: Limits, wall_s
                 os.killpg(process.pid, signal.SIGKILL)  # also anything left over in its session
             except OSError:
                 pass
+            process.stdout.close()
             process.wait()
     with open(log_path, "rb") as log:
         log.seek(max(0, log_path.stat().st_size - 4000))
-        return SandboxRun(status, log.read().decode("utf-8", "replace"))
+        return SandboxRun(status, log.read().decode("utf-8", "replace"), output)

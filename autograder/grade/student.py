@@ -1,15 +1,19 @@
 """Grade one student: a declared list of small steps, each taking the grading so far and handing it on.
 
-    read_cells -> run_sandbox -> score -> write_feedback -> save_record
+    read_cells -> run_sandbox -> judge -> write_student_feedback -> save
 
-Only `run_sandbox` touches student code, and only through the sandbox; the other steps run
-in the trusted worker and read the sandbox's output as data.
+Only `run_sandbox` touches student code, and only through the sandbox, which sends back each
+notebook's results as bytes. `judge` parses and scores those bytes in a forked child with its
+own memory limit and timeout, so hostile data can cost only this student's record.
 """
 import hashlib
 import json
-import shutil
-import tempfile
 import os
+import resource
+import shutil
+import signal
+import tempfile
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,22 +23,24 @@ from . import sandbox
 from .cells import NotebookError, student_cells
 from .feedback import write_feedback
 from .outputs import save_record
-from .results import load_entries, load_report
-from .scoring import missing, plan, score_exercise
+from .results import REPORT_BYTES, RESULT_BYTES, load_entries, load_report, split_frames
+from .scoring import ExerciseResult, missing, score_exercise, ungraded
 
 CELL_BUDGETS = 3  # as in the harness: a notebook's cells may take three timeouts in all
 STARTUP_SECONDS = 30  # importing torch in the sandbox, on a loaded machine
+JUDGE_BYTES = 8 * 2**20  # the judge child's answer
+GPU_FRACTION = 0.25  # of the GPU's memory, for each exercise process on CUDA
 
 
 @dataclass
 class Grading:
     student: str
+    display_name: str
     notebooks: dict  # stem -> Path of the submitted file
     notes: list = field(default_factory=list)
     jobs: dict = field(default_factory=dict)  # stem -> the student's code cells
     unreadable: dict = field(default_factory=dict)  # stem -> why the file could not be read
-    out: Path | None = None
-    report: dict = field(default_factory=dict)  # stem -> the notebook process's account
+    sent: dict = field(default_factory=dict)  # stem -> {file name: bytes} the sandbox sent back
     sandbox_status: str = "ok"
     results: list = field(default_factory=list)  # ExerciseResult, in the order of EXERCISES
 
@@ -52,40 +58,123 @@ def read_cells(grading: Grading, settings) -> Grading:
     return grading
 
 
+def notebook_budget(exercises: int, settings) -> float:
+    """Seconds for one notebook's process: its cells, then each exercise's checks (cells again on CUDA)."""
+    per_exercise = CELL_BUDGETS + 1 if settings.device == "cuda" else 1
+    return settings.timeout * (per_exercise * exercises + CELL_BUDGETS) + 5
+
+
+def job_file(grading: Grading, settings) -> dict:
+    """Everything the sandbox needs, planned here: cells, cases, time budgets, limits."""
+    from .scoring import plan
+
+    notebooks = []
+    for stem, cells in sorted(grading.jobs.items()):
+        exercises = [e for e in EXERCISES if e.notebook == stem]
+        notebooks.append({"stem": stem, "cells": cells, "budget": notebook_budget(len(exercises), settings),
+                          "exercises": [{"id": e.id, "name": e.name} for e in exercises]})
+    cases = {e["id"]: [case._asdict() for case in plan(e["id"], settings.device)]
+             for n in notebooks for e in n["exercises"]}
+    wall = STARTUP_SECONDS + sum(n["budget"] + 5 for n in notebooks)
+    return {"notebooks": notebooks, "cases": cases, "timeout": settings.timeout, "device": settings.device,
+            "fresh_per_exercise": settings.device == "cuda", "pid_namespace": settings.isolate,
+            "uid": 2_000_000 + 8 * os.getpid() if settings.drop_uid else None, "wall": wall,
+            "gpu_fraction": GPU_FRACTION if settings.device == "cuda" else 0.0,
+            "limits": settings.limits.rlimits(settings.device, int(wall) + 10)}
+
+
 def run_sandbox(grading: Grading, settings) -> Grading:
     if not grading.jobs:
         return grading
     work = Path(tempfile.mkdtemp(prefix="student-", dir=settings.scratch))
-    job, out = work / "job", work / "out"
+    job = work / "job"
     job.mkdir()
-    out.mkdir()
-    for folder in (work, job):
-        os.chmod(folder, 0o755)
-    notebooks = [{"stem": stem, "cells": cells,
-                  "exercises": [{"id": e.id, "name": e.name} for e in EXERCISES if e.notebook == stem]}
-                 for stem, cells in sorted(grading.jobs.items())]
-    limits = settings.limits
-    exercises = sum(len(n["exercises"]) for n in notebooks)
-    fresh = settings.device == "cuda"
-    per_exercise = CELL_BUDGETS + 1 if fresh else 1
-    wall = STARTUP_SECONDS + settings.timeout * (per_exercise * exercises + CELL_BUDGETS * len(notebooks)) \
-        + 5 * len(notebooks)
-    cpu = int(wall) + 10
-    (job / "job.json").write_text(json.dumps({
-        "notebooks": notebooks, "timeout": settings.timeout, "device": settings.device, "fresh_per_exercise": fresh,
-        "uid": 2_000_000 + os.getpid() if settings.drop_uid else None,
-        "limits": sandbox.Limits(limits.memory, cpu, limits.processes, limits.file_bytes).rlimits(settings.device),
-    }))
-    run = sandbox.run(settings.library, job, out, settings.device, limits, wall, settings.isolate)
+    os.chmod(work, 0o711)
+    os.chmod(job, 0o755)
+    plan = job_file(grading, settings)
+    (job / "job.json").write_text(json.dumps(plan))
+    os.chmod(job / "job.json", 0o644)
+    cgroups = settings.confinement.sandbox(settings.limits.memory, settings.limits.processes)
+    try:
+        run = sandbox.run(settings.library, job, settings.device, settings.limits, plan["wall"], settings.isolate,
+                          cgroups)
+    finally:
+        settings.confinement.release(cgroups)
+        shutil.rmtree(work, ignore_errors=True)
     grading.sandbox_status = run.status
     if run.status != "ok":
         grading.notes.append(f"sandbox: {run.status}" + (f": {run.log.strip()[-300:]}" if run.log.strip() else ""))
-    grading.out = out
-    grading.report = {stem: load_report(out / f"{stem}.json") for stem in grading.jobs}
+    expected = {stem: {"ended": 200, "report.json": REPORT_BYTES,
+                       **{f"{e.id}.pt": RESULT_BYTES for e in EXERCISES if e.notebook == stem}}
+                for stem in grading.jobs}
+    grading.sent = split_frames(run.output, expected)
     return grading
 
 
-def score(grading: Grading, settings) -> Grading:
+def score_notebooks(grading: Grading, settings) -> tuple:
+    """(result rows, notes) of the exercises whose notebooks ran: the hostile-data part, run in the judge child."""
+    from .scoring import plan
+
+    rows, notes, reported = [], [], set()
+    for exercise in EXERCISES:
+        stem = exercise.notebook
+        if stem not in grading.jobs:
+            continue
+        sent = grading.sent.get(stem, {})
+        report = load_report(sent.get("report.json"), sent.get("ended"))
+        if grading.sandbox_status == "timeout" and "ended" not in report:
+            report["ended"] = "timeout"
+        cases = plan(exercise.id, settings.device)
+        result = score_exercise(exercise, settings.max_scores[exercise.id], cases,
+                                lambda: load_entries(sent.get(f"{exercise.id}.pt"), len(cases)), report)
+        rows.append(result.row())
+        if stem not in reported:
+            reported.add(stem)
+            notes.extend(f"{stem}.ipynb: {note}" for note in report.get("cells", [])[:5])
+    return rows, notes
+
+
+def judge_in_child(grading: Grading, settings) -> tuple:
+    """score_notebooks in a forked child with an address-space limit and a timeout: (rows, notes) or (None, why)."""
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        code = 1
+        try:
+            os.close(read)
+            with open("/proc/self/statm") as handle:
+                mapped = int(handle.read().split()[0]) * resource.getpagesize()
+            resource.setrlimit(resource.RLIMIT_AS, (mapped + settings.judge_memory,) * 2)
+            import torch
+
+            torch.set_num_threads(1)
+            answer = json.dumps(score_notebooks(grading, settings)).encode()
+            with os.fdopen(write, "wb") as channel:
+                channel.write(answer[:JUDGE_BYTES])
+            code = 0
+        except BaseException:
+            pass
+        finally:
+            os._exit(code)
+    os.close(write)
+    with os.fdopen(read, "rb") as channel:
+        data, why = sandbox.read_capped(channel, time.monotonic() + settings.judge_seconds, JUDGE_BYTES)
+    if why != "ok":
+        os.kill(pid, signal.SIGKILL)
+    _, status = os.waitpid(pid, 0)
+    if why == "timeout":
+        return None, f"checking its results took longer than {settings.judge_seconds:g} s"
+    if os.WIFSIGNALED(status) or os.WEXITSTATUS(status) != 0:
+        return None, "checking its results failed (too large or malformed results; out of memory?)"
+    try:
+        return json.loads(data)
+    except ValueError:
+        return None, "checking its results gave no answer"
+
+
+def judge(grading: Grading, settings) -> Grading:
+    rows, notes = judge_in_child(grading, settings) if grading.jobs else ([], [])
+    judged = {row["exercise"]: ExerciseResult(**row) for row in rows} if rows is not None else {}
     for exercise in EXERCISES:
         points = settings.max_scores[exercise.id]
         stem = exercise.notebook
@@ -93,19 +182,12 @@ def score(grading: Grading, settings) -> Grading:
             grading.results.append(missing(exercise, points, f"{stem}.ipynb was not submitted."))
         elif stem in grading.unreadable:
             grading.results.append(missing(exercise, points, f"{stem}.ipynb could not be read: {grading.unreadable[stem]}."))
+        elif rows is None:
+            grading.results.append(ungraded(exercise, points, notes))
         else:
-            report = dict(grading.report.get(stem, {}))
-            if grading.sandbox_status == "timeout" and "ended" not in report:
-                report["ended"] = "timeout"
-            cases = plan(exercise.id, settings.device)
-            result = score_exercise(exercise, points, cases,
-                                    lambda: load_entries(grading.out / f"{exercise.id}.pt", len(cases)), report)
-            grading.results.append(result)
-    for stem, report in sorted(grading.report.items()):
-        grading.notes.extend(f"{stem}.ipynb: {note}" for note in report.get("cells", [])[:5])
-    if grading.out is not None:
-        shutil.rmtree(grading.out.parent, ignore_errors=True)
-        grading.out = None
+            grading.results.append(judged[exercise.id])
+    grading.notes.extend(notes if rows is not None else [f"{notes}."])
+    grading.sent = {}
     return grading
 
 
@@ -125,13 +207,14 @@ def needs_attention(grading: Grading) -> str:
 
 
 def record_of(grading: Grading, settings) -> dict:
-    return {"student": grading.student, "fingerprint": submission_fingerprint(grading.notebooks, settings),
+    return {"student": grading.student, "display_name": grading.display_name,
+            "fingerprint": submission_fingerprint(grading.notebooks, settings),
             "results": [r.row() for r in grading.results], "notes": grading.notes,
             "attention": needs_attention(grading)}
 
 
 def write_student_feedback(grading: Grading, settings) -> Grading:
-    write_feedback(settings.results, grading.student, grading.results, grading.notes)
+    write_feedback(settings.results, record_of(grading, settings), grading.jobs)
     return grading
 
 
@@ -140,7 +223,7 @@ def save(grading: Grading, settings) -> Grading:
     return grading
 
 
-STEPS = (read_cells, run_sandbox, score, write_student_feedback, save)
+STEPS = (read_cells, run_sandbox, judge, write_student_feedback, save)
 
 
 def submission_fingerprint(notebooks: dict, settings) -> str:
@@ -156,7 +239,8 @@ def submission_fingerprint(notebooks: dict, settings) -> str:
 
 def grade_student(submission, settings) -> dict:
     """Run every step for one student; returns the saved record."""
-    grading = Grading(submission.student, dict(submission.notebooks), list(submission.notes))
+    grading = Grading(submission.student, getattr(submission, "display_name", submission.student),
+                      dict(submission.notebooks), list(submission.notes))
     for step in STEPS:
         grading = step(grading, settings)
     return record_of(grading, settings)

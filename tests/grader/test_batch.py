@@ -2,6 +2,7 @@
 import json
 import os
 import signal
+import stat
 import subprocess
 import sys
 import time
@@ -135,7 +136,7 @@ def test_the_demo_class_shows_right_wrong_cheating_and_broken(tmp_path):
     assert "submissions need attention" in result.stdout
 
 
-def test_without_bubblewrap_a_loud_warning_and_the_limits_still_grade(tmp_path, monkeypatch, capsys):
+def test_without_bubblewrap_a_loud_warning_and_the_limits_still_grade(tmp_path, monkeypatch):
     from autograder.grade import sandbox
 
     monkeypatch.setattr(sandbox, "_bwrap_works", False)
@@ -144,6 +145,61 @@ def test_without_bubblewrap_a_loud_warning_and_the_limits_still_grade(tmp_path, 
         "wrong": {"01_squeeze.ipynb": with_cells(solved(), WRONG_SQUEEZE, "import torch\ntorch.allclose = lambda *a, **k: True\n")},
         "endless": {"01_squeeze.ipynb": with_cells(solved(), "def squeeze(x):\n    while True:\n        pass\n")},
     })
-    rows = grade_class(folder, tmp_path / "results")
-    assert "WARNING" in capsys.readouterr().err and "WITHOUT" in rows["batch"].warning
+    rows = grade_class(folder, tmp_path / "results", timeout=4)
+    assert "WARNING" in rows["batch"].warning and "WITHOUT" in rows["batch"].warning
+    assert "NO bubblewrap" in rows["batch"].summary
     assert [rows[s]["squeeze"]["status"] for s in ("right", "wrong", "endless")] == ["passed", "failed", "timeout"]
+
+
+def sandbox_processes(marker: str) -> list:
+    """Processes whose command line mentions `marker` (a batch's temporary folder)."""
+    found = []
+    for entry in os.listdir("/proc"):
+        try:
+            if entry.isdigit() and marker.encode() in open(f"/proc/{entry}/cmdline", "rb").read():
+                found.append(int(entry))
+        except OSError:
+            pass
+    return found
+
+
+def test_sigterm_removes_the_private_temporary_folder_and_the_batch_resumes(tmp_path):
+    folder = write_class(tmp_path / "class", {f"s{i:02d}": {"01_squeeze.ipynb": solved()} for i in range(3)})
+    out, temporary = tmp_path / "results", tmp_path / "tmp"
+    temporary.mkdir()
+    command = [sys.executable, "-m", "autograder", "grade", str(folder), "--out", str(out), "--workers", "1",
+               "--timeout", str(TIMEOUT), "--gradebook", str(out / "gradebook.db"), "--no-progress"]
+    env = dict(os.environ, PYTHONPATH=str(ROOT), TMPDIR=str(temporary))
+    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 300
+    while not list((out / "students").glob("*.json")) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    folders = list(temporary.glob("autograder-*"))
+    assert folders and all(stat.S_IMODE(f.stat().st_mode) == 0o700 for f in folders)
+    process.send_signal(signal.SIGTERM)
+    process.wait(timeout=60)
+    time.sleep(1)
+    assert not list(temporary.glob("autograder-*"))
+    assert not sandbox_processes(str(folders[0]))
+    finished = subprocess.run(command, env=env, capture_output=True, text=True, timeout=600)
+    assert finished.returncode == 0, finished.stderr
+    assert sorted(grades(out)) == ["s00", "s01", "s02"]
+    assert "unchanged" in finished.stdout and not list(temporary.glob("autograder-*"))
+
+
+def test_a_change_to_the_judge_or_the_limits_regrades(tmp_path, monkeypatch):
+    from autograder.grade import batch
+
+    folder = write_class(tmp_path / "class", {"a": {"01_squeeze.ipynb": solved()}})
+    out = tmp_path / "results"
+    assert grade_class(folder, out)["batch"].reused == 0
+    assert grade_class(folder, out)["batch"].reused == 1
+    files = batch.scored_files()
+    judge = next(p for p in files if p.name == "judge.py" and p.parent.name == "checks")
+    changed = tmp_path / "checks" / "judge.py"
+    changed.parent.mkdir()
+    changed.write_text(judge.read_text() + "\n# a fix in the judge\n")
+    monkeypatch.setattr(batch, "scored_files", lambda: [changed if p == judge else p for p in files])
+    assert grade_class(folder, out)["batch"].reused == 0
+    assert grade_class(folder, out)["batch"].reused == 1
+    assert grade_class(folder, out, memory_mib=2048)["batch"].reused == 0

@@ -69,10 +69,10 @@ def test_the_unreadable_and_missing_need_attention(graded):
 
 def test_odd_ids_get_escaped_feedback_in_their_own_folder(graded):
     _, out = graded
-    assert safe_id("<b>html<b> & co") == "b_html_b_co"  # the id is safe; the page names the student by it
-    page = (out / "feedback" / "b_html_b_co" / "01_squeeze.html").read_text("utf-8")
-    assert "<b>html<b>" not in page
-    assert (out / "feedback" / safe_id("spaces and ünïcødé") / "01_squeeze.html").exists()
+    assert safe_id("<b>html<b> & co") == "b_html_b_co"  # the id is safe; the page shows the name escaped
+    page = (out / "feedback" / "b_html_b_co" / "index.html").read_text("utf-8")
+    assert "&lt;b&gt;html&lt;b&gt; &amp; co" in page and "<b>html<b>" not in page
+    assert (out / "feedback" / safe_id("spaces and ünïcødé") / "index.html").exists()
 
 
 def test_zip_entries_outside_the_folder_are_refused(tmp_path):

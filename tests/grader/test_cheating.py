@@ -51,6 +51,8 @@ CHEATS = {
     "alarm_ignored": "import signal\nsignal.signal(signal.SIGALRM, signal.SIG_IGN)\nwhile True:\n    pass\n",
     "network": ("import socket\nsocket.create_connection(('pypi.org', 443), timeout=3)\n"),
 }
+LOOPING = ("endless_cell", "alarm_ignored")  # graded apart, with a short timeout
+LOOPING_TIMEOUT = 3
 SUBCLASS = ("import torch\nclass Always(torch.Tensor):\n"
             "    def __eq__(self, other):\n        return True\n"
             "def squeeze(x):\n    return Always(x[:, :, :1, :1].detach())\n")
@@ -77,9 +79,14 @@ def graded(tmp_path_factory):
     students["cheat_points"] = {"01_squeeze.ipynb": points_raised(with_cells(solved(), WRONG_SQUEEZE))}
     students["cheat_overwrite"] = {"01_squeeze.ipynb": with_cells(solved(), WRONG_SQUEEZE, overwrite(submissions, out))}
     students["honest"] = {"01_squeeze.ipynb": solved()}
+    looping = {name: students.pop(name) for name in [f"cheat_{n}" for n in LOOPING]}
     write_class(submissions, students)
+    write_class(base / "looping", looping)
     before = digest(submissions)
     rows = grade_class(submissions, out)
+    quick = grade_class(base / "looping", base / "looping-results", timeout=LOOPING_TIMEOUT)
+    rows.update({student: row for student, row in quick.items() if student != "batch"})
+    rows["batch"].records.extend(quick["batch"].records)
     return rows, out, submissions, before
 
 
