@@ -19,8 +19,17 @@ import re
 import torch
 from torch import nn
 
-from .cases import ECA_KERNEL_SIZES, SIGNATURES, Case, arguments, call, case_input, case_upstream, case_weights, \
-    weight_shapes
+from .cases import (
+    ECA_KERNEL_SIZES,
+    SIGNATURES,
+    Case,
+    arguments,
+    call,
+    case_input,
+    case_upstream,
+    case_weights,
+    weight_shapes,
+)
 from .matching import MatchError, match, use_order
 
 

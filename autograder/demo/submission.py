@@ -14,8 +14,7 @@ from pathlib import Path
 
 import nbformat
 
-from autograder.grade.course import Course
-from autograder.grade.course import nbgrader_meta
+from autograder.grade.course import Course, nbgrader_meta
 
 MARKERS = ("### BEGIN SOLUTION", "### END SOLUTION")
 

@@ -266,7 +266,8 @@ def grade_pending(found: list, settings: Settings, force: bool, workers: int, pr
     return sorted(records, key=lambda r: r["student"]), reused
 
 
-def write_outputs(out: Path, records: list, course, points: dict, reused: int, notes: list, warning, isolation) -> Batch:
+def write_outputs(out: Path, records: list, course, points: dict, reused: int, notes: list, warning,
+                  isolation) -> Batch:
     from .feedback import write_class_page
 
     manual = manual_points(course.source)

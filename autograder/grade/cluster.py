@@ -109,7 +109,8 @@ def run_students(address: str, pending: list, settings, progress: bool, meanwhil
                 for relative, content in written.items():
                     write_atomically_bytes(settings.results / relative, content)
             except Exception as error:  # the task failed on every try: this student alone is reported
-                record = failed_record(submission, settings, f"could not be graded on the cluster: {type(error).__name__}")
+                why = f"could not be graded on the cluster: {type(error).__name__}"
+                record = failed_record(submission, settings, why)
             save_record(settings.results, record)
             records.append(record)
             bar.update()

@@ -251,25 +251,11 @@ def feedback_folder(results: Path, student: str) -> Path:
     return Path(results) / "feedback" / student
 
 
-def older_record(student: str, results: list, notes: list) -> dict:
-    """The record of the grader's older calls, which passed the id, ExerciseResults and notes apart."""
-    return {"student": student, "results": [r.row() for r in results], "notes": notes}
-
-
-def page(student: str, notebook: str, results: list, notes: list) -> str:
-    """The older per-notebook page call: the page of that notebook's results alone."""
-    mine = [r for r in results if r.notebook == notebook]
-    return student_page(feedback_model(older_record(student, mine, notes), {}))
-
-
-def write_feedback(results: Path, record: dict, cells: dict, notes: list | None = None) -> None:
+def write_feedback(results: Path, record: dict, cells: dict) -> None:
     """RESULTS/feedback/STUDENT/index.html and feedback.json for one student's record.
 
-    cells: notebook stem -> the student's code-cell sources. (Also accepts the grader's older
-    call, write_feedback(results, student, exercise_results, notes), which carries no cells.)
+    cells: notebook stem -> the student's code-cell sources.
     """
-    if isinstance(record, str):
-        record, cells = older_record(record, cells, notes or []), {}
     folder = feedback_folder(results, record.get("student"))
     model = feedback_model(record, cells or {})
     write_atomically(folder / "feedback.json", json.dumps(model, indent=1, ensure_ascii=False, allow_nan=False) + "\n")

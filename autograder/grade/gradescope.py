@@ -43,7 +43,8 @@ mkdir -p "$ROOT/results"
 chmod 700 "$ROOT/results"
 cd "$ROOT/source/course"
 PYTHONPATH="$ROOT/source/course" exec "$PYTHON" -I -c \\
-  'import sys; sys.path.insert(0, "."); from autograder.grade.gradescope import main; sys.exit(main(sys.argv[1:]))' "$ROOT"
+  'import sys; sys.path.insert(0, "."); from autograder.grade.gradescope import main; sys.exit(main(sys.argv[1:]))' \\
+  "$ROOT"
 """
 
 COURSE_FILES = ("nbgrader_config.py", "requirements.txt", "constraints.txt", "pyproject.toml")

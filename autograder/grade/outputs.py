@@ -103,7 +103,8 @@ def summarise(records: list, reused: int, notes: list, manual: dict | None = Non
                                                           for stem, points in sorted(hand.items())) + ".")
     if failed:
         lines.append("Exercises most often not passed: " +
-                     ", ".join(f"{exercise} ({count}/{len(records)})" for exercise, count in failed.most_common(5)) + ".")
+                     ", ".join(f"{exercise} ({count}/{len(records)})"
+                               for exercise, count in failed.most_common(5)) + ".")
     attention = [rec for rec in records if rec["attention"]]
     if attention:
         lines.append(f"{len(attention)} submissions need attention:")

@@ -55,7 +55,8 @@ class Limits:
 
 
 def build_library(destination: Path, checks: Path = CHECKS) -> Path:
-    """The files the sandbox may read, copied whole: the harness, the exercise registry, the probe side of the checks."""
+    """The files the sandbox may read, copied whole: the harness, the exercise registry, the probe side of
+    the checks."""
     package = destination / "autograder"
     (package / "checks").mkdir(parents=True)
     (package / "__init__.py").write_text("")
@@ -176,7 +177,8 @@ class SandboxRun:
 
 
 def read_capped(stream, deadline: float, cap: int) -> tuple:
-    """(bytes read until end of stream, the deadline or the cap, why it stopped: "ok" / "timeout" / "output too large")."""
+    """(bytes read until end of stream, the deadline or the cap, why it stopped: "ok" / "timeout" /
+    "output too large")."""
     chunks, size, fd = [], 0, stream.fileno()
     while True:
         left = deadline - time.monotonic()

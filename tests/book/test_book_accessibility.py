@@ -6,9 +6,9 @@ from html.parser import HTMLParser
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from test_book_in_browser import PAGES
 
 import book_site
-from test_book_in_browser import PAGES
 
 BLOCKING = {"serious", "critical"}
 # MathJax has typeset the page (or there is no math to typeset).

@@ -1,10 +1,10 @@
 """Every parameterisation the exercise API allows passes check(); realistic wrong work fails, naming the mistake."""
 import pytest
+from gallery import CORRECT, WRONG
 
 import autograder.reference as ref
 from autograder.checks import check
 from autograder.exercises import BY_ID
-from gallery import CORRECT, WRONG
 
 
 @pytest.mark.parametrize("exercise_id,index", [(e, i) for e in CORRECT for i in range(len(CORRECT[e]))])

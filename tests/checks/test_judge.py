@@ -5,6 +5,16 @@ from pathlib import Path
 
 import pytest
 import torch
+from gallery import (
+    ChannelAttentionAddFirst,
+    ChannelAttentionNoReLU,
+    ExcitationNoReLU,
+    SEBlockMax,
+    SEBlockNoReLU,
+    SEBlockSum,
+    SpatialAttentionMeanFirst,
+)
+from hand_values import output
 from torch import nn
 
 import autograder.checks.judge as judge_module
@@ -12,9 +22,6 @@ from autograder.checks import cases, probe
 from autograder.checks.cases import case_weights
 from autograder.checks.judge import SECTIONS, Verdict, judge, layouts, reference_results
 from autograder.reference.mistakes import MISTAKES
-from gallery import (ChannelAttentionAddFirst, ChannelAttentionNoReLU, ExcitationNoReLU, SEBlockMax, SEBlockNoReLU,
-                     SEBlockSum, SpatialAttentionMeanFirst)
-from hand_values import output
 
 BOOK = Path(__file__).parents[2] / "book"
 MODULES = ["excitation", "se_block", "eca_block", "channel_attention", "spatial_attention", "cbam", "squeeze"]
@@ -127,7 +134,8 @@ def test_known_mistakes_are_named_in_the_details(exercise_id, wrong, mistake):
 def test_passing_verdicts_carry_their_input_and_section():
     case = cases("cbam")[1]
     verdict = judge("cbam", case, probe(judge_module.ref.CBAM, case))
-    assert verdict.passed and verdict.details["input"] == "CBAM(8, reduction=4, kernel_size=3) on x (3, 8, 4, 6) float64 cpu"
+    assert verdict.passed
+    assert verdict.details["input"] == "CBAM(8, reduction=4, kernel_size=3) on x (3, 8, 4, 6) float64 cpu"
     assert Verdict(True, "").details == {}
 
 
@@ -153,9 +161,10 @@ def test_an_output_whose_tensor_contradicts_its_reported_shape_fails_without_bro
 
 
 def test_an_error_in_the_sandbox_becomes_a_verdict_naming_the_mistake():
+    from gallery import SEBlockBareSqueeze
+
     from autograder.checks import ProbeError
     from autograder.checks.judge import error_verdict
-    from gallery import SEBlockBareSqueeze
 
     case = next(c for c in cases("se_block") if tuple(c.shape)[1] == 1)
     with pytest.raises(ProbeError) as raised:

@@ -4,11 +4,11 @@ course code, no install cell, a working directory holding nothing but the notebo
 import os
 import subprocess
 
+import colab_env
 import nbformat
 import pytest
 from nbclient import NotebookClient
 
-import colab_env
 from autograder.exercises import ASSIGNMENT, NOTEBOOKS
 from autograder.links import ROOT
 

@@ -111,7 +111,8 @@ def test_publish_refuses_a_leaking_book(tmp_path):
     (site / "book").mkdir(parents=True)
     (site / "index.html").write_text("<html><body>the course</body></html>")
     line = original("solution", "02_excitation")
-    (site / "book" / "01_squeeze.html").write_text(f"<html><body><main><pre>{html.escape(line)}</pre></main></body></html>")
+    page = f"<html><body><main><pre>{html.escape(line)}</pre></main></body></html>"
+    (site / "book" / "01_squeeze.html").write_text(page)
     into = tmp_path / "student"
     with pytest.raises(EditionError, match=r"docs/book/01_squeeze\.html: solution 02_excitation"):
         publish(into=into, html=site)

@@ -4,8 +4,9 @@ import copy
 import re
 
 import records
-from autograder.grade.feedback import write_class_page, write_feedback
 from page_parts import Parts
+
+from autograder.grade.feedback import write_class_page, write_feedback
 
 
 def student(name, *mistakes_per_check, attention=""):

@@ -4,11 +4,11 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
-
 import records
+from in_browser import LINKS, OVERFLOW, open_page
+
 from autograder.grade.feedback import write_class_page, write_feedback
 from autograder.links import chapter_url
-from in_browser import LINKS, OVERFLOW, open_page
 
 pytestmark = pytest.mark.slow
 

@@ -3,11 +3,11 @@ nothing a hostile submission could turn against the reader."""
 import json
 
 import pytest
-
 import records
+from page_parts import Parts
+
 from autograder.grade.feedback import write_feedback
 from autograder.links import chapter_url
-from page_parts import Parts
 
 
 def written(tmp_path, record, cells=None):

@@ -1,8 +1,8 @@
 """The LMS tests' shared, slow part: each layout's class graded once from its zip."""
 import pytest
+from lms_class import TIMEOUT, entries, write_zip
 
 from autograder.grade.batch import grade
-from lms_class import TIMEOUT, entries, write_zip
 
 
 @pytest.fixture(scope="session")

@@ -26,8 +26,8 @@ def test_a_damaged_entry_is_skipped_and_the_next_one_kept(tmp_path):
 
 
 def test_names_that_clash_both_ways_and_names_too_long_are_noted(tmp_path):
-    notes, files = unpack(tmp_path, [("s/clash", b"file"), ("s/clash/x.ipynb", b"{}"),
-                                     ("s/c2/x.ipynb", b"{}"), ("s/c2", b"file"), ("s/" + "l" * 300 + "/x.ipynb", b"{}")])
+    notes, files = unpack(tmp_path, [("s/clash", b"file"), ("s/clash/x.ipynb", b"{}"), ("s/c2/x.ipynb", b"{}"),
+                                     ("s/c2", b"file"), ("s/" + "l" * 300 + "/x.ipynb", b"{}")])
     assert "s/clash" in files and "s/c2/x.ipynb" in files
     assert any("cannot be written" in n for n in notes) and any("already there" in n for n in notes)
     assert any(f.startswith("s/lll") and len(f.split("/")[1]) < 255 for f in files)

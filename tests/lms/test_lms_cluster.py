@@ -8,9 +8,9 @@ import threading
 import time
 
 import pytest
+from lms_class import ROOT, TIMEOUT, entries, right, write_zip, wrong
 
 from autograder.grade.batch import grade
-from lms_class import ROOT, TIMEOUT, entries, right, wrong, write_zip
 
 pytestmark = pytest.mark.slow
 
@@ -23,7 +23,8 @@ def test_a_local_cluster_of_two_workers_gives_byte_identical_scores(graded_layou
                   gradebook=out / "gradebook.db", cluster="local:2")
     assert (out / "scores.csv").read_bytes() == (plain / "scores.csv").read_bytes()
     assert (out / "grades.csv").read_bytes() == (plain / "grades.csv").read_bytes()
-    assert sorted(p.name for p in (out / "feedback").iterdir()) == sorted(p.name for p in (plain / "feedback").iterdir())
+    names = sorted(p.name for p in (out / "feedback").iterdir())
+    assert names == sorted(p.name for p in (plain / "feedback").iterdir())
     again = grade(write_zip(tmp_path / "class.zip", files), out, timeout=TIMEOUT, progress=False,
                   gradebook=out / "gradebook.db", cluster="local:2")
     assert again.reused == len(batch.records)  # finished on any worker: not regraded

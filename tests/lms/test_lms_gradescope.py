@@ -8,11 +8,11 @@ import zipfile
 
 import nbformat
 import pytest
+from lms_class import ROOT, WRONG_SQUEEZE
 
 from autograder.demo.submission import solved_notebook, with_cells
 from autograder.grade.course import load_course
 from autograder.grade.gradescope import build_bundle
-from lms_class import ROOT, WRONG_SQUEEZE
 
 pytestmark = pytest.mark.slow
 

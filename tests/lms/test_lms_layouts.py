@@ -3,9 +3,9 @@ and a small class graded end to end from its zip."""
 import csv
 
 import pytest
+from lms_class import entries, write_zip
 
 from autograder.grade.submissions import extract, find_submissions
-from lms_class import entries, write_zip
 
 LAYOUTS = ("canvas", "moodle", "blackboard", "nbgrader", "folders")
 
