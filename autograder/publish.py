@@ -35,7 +35,6 @@ def build_book(root: Path = ROOT) -> Path:
     """Render the book as ``make book`` does (warnings are errors); returns its HTML folder."""
     env = dict(os.environ)
     env.pop("MPLBACKEND", None)  # the chapters draw inline
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(root), env.get("PYTHONPATH")]))
     command = [str(Path(sys.executable).parent / "jupyter-book"), "build", str(root), "-W", "-n", "--keep-going"]
     done = subprocess.run(command, cwd=root, env=env, capture_output=True, text=True)
     if done.returncode:

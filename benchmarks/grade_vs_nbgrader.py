@@ -63,8 +63,7 @@ def main() -> None:
     parser.add_argument("--students", type=int, default=6)
     parser.add_argument("--workers", type=int, default=os.cpu_count())
     args = parser.parse_args()
-    bindir = os.path.dirname(sys.executable)
-    env = dict(os.environ, PYTHONPATH=str(ROOT), PATH=bindir + os.pathsep + os.environ.get("PATH", ""))
+    env = with_scripts_on_path()  # nbgrader runs alembic by name
     with tempfile.TemporaryDirectory(prefix="grade-bench-") as tmp:
         base = Path(tmp)
         notebooks = synthetic_class(base / "class", args.students)

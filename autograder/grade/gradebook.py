@@ -22,9 +22,7 @@ def record_scores(path: Path, max_scores: dict, records: list) -> None:
     from nbgrader.api import Gradebook, MissingEntry
 
     Path(path).parent.mkdir(parents=True, exist_ok=True)
-    bin_dir = os.path.dirname(sys.executable)  # nbgrader runs the `alembic` of its environment
-    if bin_dir not in os.environ.get("PATH", "").split(os.pathsep):
-        os.environ["PATH"] = bin_dir + os.pathsep + os.environ.get("PATH", "")
+    put_scripts_on_path()
     with warnings.catch_warnings(), Gradebook(f"sqlite:///{Path(path).resolve()}") as gradebook:
         warnings.simplefilter("ignore")  # SQLAlchemy's autoflush notes inside nbgrader's own add_submission
         gradebook.update_or_create_assignment(ASSIGNMENT)

@@ -24,12 +24,12 @@ from .outputs import write_atomically
 
 SETUP = """#!/usr/bin/env bash
 # Run once by Gradescope, as root, to build the autograder's image: bubblewrap and the course's Python.
-# Pick a base image whose python3 is the version requirements.txt is pinned for.
+# Pick a base image whose python3 is 3.11 or newer (the version pyproject.toml asks for).
 set -euo pipefail
 apt-get update
 DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends bubblewrap python3 python3-venv python3-pip
 python3 -m venv /autograder/venv
-/autograder/venv/bin/pip install --no-cache-dir -r /autograder/source/course/requirements.txt
+/autograder/venv/bin/pip install --no-cache-dir -c /autograder/source/course/constraints.txt /autograder/source/course
 """
 
 RUN = """#!/usr/bin/env bash
@@ -47,7 +47,7 @@ PYTHONPATH="$ROOT/source/course" exec "$PYTHON" -I -c \\
   "$ROOT"
 """
 
-COURSE_FILES = ("nbgrader_config.py", "requirements.txt", "constraints.txt", "pyproject.toml")
+COURSE_FILES = ("nbgrader_config.py", "constraints.txt", "pyproject.toml", "README.md")
 COURSE_FOLDERS = ("autograder", "solutions", "notebooks")
 
 

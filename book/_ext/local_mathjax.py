@@ -20,7 +20,7 @@ def mathjax_source() -> Path:
     except ImportError as error:
         raise ExtensionError(
             "the book renders math from a local MathJax: install the pinned "
-            "jupyter-server-mathjax from requirements.txt (make install)"
+            "jupyter-server-mathjax from pyproject.toml (make install)"
         ) from error
     source = Path(jupyter_server_mathjax.__file__).parent / "static"
     if not (source / "MathJax.js").is_file():

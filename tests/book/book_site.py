@@ -15,7 +15,7 @@ STAMP = HTML / ".tested-sources.sha256"
 # Everything a build reads: the chapters and their helpers, the configuration, and the code
 # the chapters import (book/_ext/code_dependencies.py re-executes them when it changes).
 SOURCES = ("_config.yml", "_toc.yml", "book", "experiments", "autograder/exercises.py",
-           "requirements.txt")
+           "pyproject.toml", "constraints.txt")
 # Pages Sphinx writes besides the chapters.
 EXTRA_PAGES = ("genindex", "search")
 
@@ -54,7 +54,6 @@ def build_command(*extra: str) -> list[str]:
 def build_env() -> dict:
     env = dict(os.environ)
     env.pop("MPLBACKEND", None)  # the chapters' kernels draw inline; a non-interactive backend would drop every figure
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
     return env
 
 
