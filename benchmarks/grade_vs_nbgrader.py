@@ -14,14 +14,12 @@ import sys
 import tempfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-from autograder.demo.submission import solved_notebook, with_cells, write  # noqa: E402
-from autograder.demo.variants import WRONG  # noqa: E402
-from autograder.exercises import ASSIGNMENT, BY_ID, NOTEBOOKS  # noqa: E402
-from autograder.grade.course import load_course  # noqa: E402
-from autograder.grade.sandbox import bwrap_works  # noqa: E402
+from autograder.demo.submission import solved_notebook, with_cells, write
+from autograder.demo.variants import WRONG
+from autograder.exercises import ASSIGNMENT, BY_ID, NOTEBOOKS
+from autograder.grade.course import ROOT, load_course
+from autograder.grade.sandbox import bwrap_works
+from autograder.tools import with_scripts_on_path
 
 
 def synthetic_class(folder: Path, students: int) -> int:
@@ -71,9 +69,9 @@ def main() -> None:
                                 str(base / "results"), "--workers", str(args.workers), "--no-progress",
                                 "--gradebook", str(base / "results" / "gradebook.db")], ROOT, env)
         course = nbgrader_course(base, base / "class")
-        subprocess.run([os.path.join(bindir, "nbgrader"), "generate_assignment", ASSIGNMENT, "--force"],
+        subprocess.run([os.path.join(os.path.dirname(sys.executable), "nbgrader"), "generate_assignment", ASSIGNMENT, "--force"],
                        cwd=course, env=env, check=True, capture_output=True)
-        theirs, theirs_rss = timed([os.path.join(bindir, "nbgrader"), "autograde", ASSIGNMENT], course, env)
+        theirs, theirs_rss = timed([os.path.join(os.path.dirname(sys.executable), "nbgrader"), "autograde", ASSIGNMENT], course, env)
     sandbox = "bubblewrap" if bwrap_works() else "NO bubblewrap (limits only)"
     print(f"class: {args.students} students x {len(NOTEBOOKS)} notebooks = {notebooks} notebooks; "
           f"{os.cpu_count()} cores; our sandbox: {sandbox}; our workers: {args.workers}")

@@ -5,12 +5,11 @@ exercise id, points from the instructor notebooks) are created where ``nbgrader
 generate_assignment`` has not already done so; each student gets a submission whose grades
 carry the grader's scores as nbgrader's ``auto_score``.
 """
-import os
-import sys
 import warnings
 from pathlib import Path
 
 from autograder.exercises import ASSIGNMENT, EXERCISES
+from autograder.tools import put_scripts_on_path
 
 
 def create_gradebook(path: Path, max_scores: dict) -> None:

@@ -11,7 +11,7 @@ import zipfile
 import nbformat
 import pytest
 
-from grader_class import ROOT, TIMEOUT, WRONG_SQUEEZE, grade_class, grades, solved, with_cells, write_class
+from grader_class import TIMEOUT, WRONG_SQUEEZE, grade_class, grades, solved, with_cells, write_class
 
 pytestmark = [pytest.mark.needs_course, pytest.mark.slow]
 

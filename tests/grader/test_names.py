@@ -10,7 +10,7 @@ import zipfile
 import nbformat
 import pytest
 
-from grader_class import ROOT, TIMEOUT, WRONG_SQUEEZE, solved, with_cells
+from grader_class import TIMEOUT, WRONG_SQUEEZE, solved, with_cells
 
 pytestmark = [pytest.mark.needs_course, pytest.mark.slow]
 
