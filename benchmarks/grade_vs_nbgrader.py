@@ -69,9 +69,10 @@ def main() -> None:
                                 str(base / "results"), "--workers", str(args.workers), "--no-progress",
                                 "--gradebook", str(base / "results" / "gradebook.db")], ROOT, env)
         course = nbgrader_course(base, base / "class")
-        subprocess.run([os.path.join(os.path.dirname(sys.executable), "nbgrader"), "generate_assignment", ASSIGNMENT, "--force"],
+        nbgrader = os.path.join(os.path.dirname(sys.executable), "nbgrader")
+        subprocess.run([nbgrader, "generate_assignment", ASSIGNMENT, "--force"],
                        cwd=course, env=env, check=True, capture_output=True)
-        theirs, theirs_rss = timed([os.path.join(os.path.dirname(sys.executable), "nbgrader"), "autograde", ASSIGNMENT], course, env)
+        theirs, theirs_rss = timed([nbgrader, "autograde", ASSIGNMENT], course, env)
     sandbox = "bubblewrap" if bwrap_works() else "NO bubblewrap (limits only)"
     print(f"class: {args.students} students x {len(NOTEBOOKS)} notebooks = {notebooks} notebooks; "
           f"{os.cpu_count()} cores; our sandbox: {sandbox}; our workers: {args.workers}")

@@ -5,8 +5,14 @@
   browser, and the tests below (a test file, or a test's name within it), measured at
   several seconds each, so that ``pytest -m "not slow"`` stays a quick loop.
 """
+import os
+
 import pytest
 import torch
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 SLOW_FIXTURES = {"built_book", "browser"}  # a whole book build; Chromium
 SLOW_TESTS = (
@@ -23,3 +29,17 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip_gpu)
         if item.nodeid.startswith(SLOW_TESTS) or SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.slow)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's headless Chromium, driven by playwright (never its downloaded browsers); one per
+    session, since playwright's sync API runs one event loop at a time."""
+    from playwright.sync_api import sync_playwright
+
+    if not os.access(CHROMIUM, os.X_OK):
+        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (make system-deps does)", pytrace=False)
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()

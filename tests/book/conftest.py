@@ -1,17 +1,11 @@
-"""Fixtures for the book's tests: one build per session, the site served on localhost, Chromium."""
+"""Fixtures for the book's tests: one build per session, the site served on localhost (Chromium: tests/conftest.py)."""
 import functools
 import http.server
-import os
 import threading
 
 import pytest
-from playwright.sync_api import sync_playwright
 
 import book_site
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 
 @pytest.fixture(scope="session")
@@ -49,15 +43,3 @@ def site_url(built_book):
     yield f"http://127.0.0.1:{server.server_address[1]}"
     server.shutdown()
     server.server_close()
-
-
-@pytest.fixture(scope="session")
-def browser():
-    """Debian's headless Chromium, driven by playwright (never its downloaded browsers)."""
-    if not os.access(CHROMIUM, os.X_OK):
-        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (.ci/run does)",
-                    pytrace=False)
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()

@@ -2,7 +2,6 @@
 import importlib.util
 from types import SimpleNamespace
 
-import pytest
 from pybtex.database import Entry, Person
 
 import book_site
@@ -15,32 +14,6 @@ def load(name: str):
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
-
-
-def theme_config(url="https://github.com/cnn-attention-course/cnn-attention", branch="main"):
-    return SimpleNamespace(html_theme_options={"repository_url": url, "repository_branch": branch})
-
-
-def test_colab_url_opens_the_released_notebook():
-    links = load("course_links")
-    assert links.colab_url(theme_config(), "03_eca") == (
-        "https://colab.research.google.com/github/cnn-attention-course/cnn-attention/"
-        "blob/main/notebooks/attention/03_eca.ipynb")
-
-
-def test_repo_url_links_files_and_folders():
-    links = load("course_links")
-    config = theme_config(branch="term2")
-    assert links.repo_url(config, "autograder/exercises.py") == \
-        "https://github.com/cnn-attention-course/cnn-attention/blob/term2/autograder/exercises.py"
-    assert links.repo_url(config, "autograder/") == \
-        "https://github.com/cnn-attention-course/cnn-attention/tree/term2/autograder"
-
-
-def test_a_repository_outside_github_is_refused():
-    links = load("course_links")
-    with pytest.raises(ValueError, match="GitHub"):
-        links.colab_url(theme_config(url="https://gitlab.com/a/b"), "01_squeeze")
 
 
 def entry(year, *authors):

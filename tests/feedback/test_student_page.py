@@ -128,12 +128,3 @@ def test_an_honest_student_is_told_everything_passed(tmp_path):
     _, page, data = written(tmp_path, records.honest())
     assert data["start_here"] == [] and "Every exercise passed every check." in page.text
     assert "16 / 16 points" in page.text and "Ada Lovelace" in page.text
-
-
-def test_the_older_call_without_cells_still_writes_the_page(tmp_path):
-    from autograder.grade.scoring import ExerciseResult
-
-    results = [ExerciseResult("squeeze", "01_squeeze", 0.0, 2.0, "failed", "squeeze (args (), input 2x3x4x5): wrong")]
-    write_feedback(tmp_path, "bob", results, ["01_squeeze.ipynb: a note"])
-    text = Parts((tmp_path / "feedback" / "bob" / "index.html").read_text("utf-8")).text
-    assert "squeeze (args (), input 2x3x4x5): wrong" in text and "a note" in text
