@@ -24,8 +24,9 @@ def course_with_a_written_answer(folder):
 
 def test_manual_points_are_found_and_kept_out_of_the_autograded_points(tmp_path):
     source = course_with_a_written_answer(tmp_path / "source")
-    manual = manual_points(source)
-    assert manual["03_eca"] == 4 and manual["01_squeeze"] == 0
+    manual, before = manual_points(source), manual_points(ROOT / "solutions" / "attention")
+    assert manual["03_eca"] == before["03_eca"] + 4 and manual["01_squeeze"] == before["01_squeeze"]
+    assert before["01_squeeze"] == 2  # the course's own two answer cells of 1 point each
     assert "eca_why_odd" not in max_scores(source)
     assert max_scores(source) == max_scores(ROOT / "solutions" / "attention")
 

@@ -39,7 +39,8 @@ def test_hand_worked_eca_kernel_sizes_agree_with_the_reference(key):
 def test_every_eca_block_case_gets_the_reference_kernel_size():
     for case in cases("eca_block"):
         (k,) = weight_shapes(case)["eca_kernel"]
-        assert k == ref.ECABlock(*case.args).conv.weight.shape[-1], case
+        module = ref.ECABlock(*case.args, **case.kwargs)
+        assert k == sum(p.numel() for p in module.parameters()), case  # the one kernel: k weights
 
 
 @pytest.mark.parametrize("exercise_id", MODULES)
@@ -79,7 +80,7 @@ def test_hidden_check_rejects_and_names_the_mistake(exercise_id, index):
     assert fragment.lower() in str(failure.value).lower(), str(failure.value)
 
 
-def test_unmatchable_parameters_say_what_was_expected():
+def test_two_unrelated_matrices_fail_the_check():
     class TwoMLPs(nn.Module):
         def __init__(self, channels, reduction=16):
             super().__init__()
@@ -89,8 +90,8 @@ def test_unmatchable_parameters_say_what_was_expected():
         def forward(self, x):
             return x
 
-    with pytest.raises(MatchError, match="one shared MLP of two bias-free weight matrices"):
-        probe(TwoMLPs, cases("channel_attention")[0])
+    with pytest.raises(AssertionError):  # two (2, C) matrices might be W1 and a W2 stored (hidden, C): the judge decides
+        check("channel_attention", TwoMLPs)
 
 
 @pytest.mark.parametrize("exercise_id", MODULES)
