@@ -1,29 +1,30 @@
 """Checks of student code against the reference, shared by hidden tests and the grader.
 
-    cases(exercise_id) -> [Case]          deterministic probe cases, plain data (cases.py)
+    cases(exercise_id) -> [Case]          deterministic probe cases, plain data (autograder.inside.cases)
     probe(obj, case) -> dict              runs student code, returns plain data; never reads the reference;
-                                          finds each parameter's role by use order and size (matching.py)
-                                          (probe.py; raises MatchError / ProbeError, both AssertionErrors,
-                                          whose messages end in " Hint: <the likely mistake>." when known)
+                                          finds each parameter's role by use order and size
+                                          (autograder.inside.probe and .matching; raises MatchError /
+                                          ProbeError, both AssertionErrors, whose messages end in
+                                          " Hint: <the likely mistake>." when known)
     judge(exercise_id, case, results)     trusted: compares with the reference under each layout of the
         -> Verdict(passed, message,       weights, names the likely mistake; details: input, expected,
                    details)               got, largest_difference, where, mistake, section (judge.py)
     error_verdict(exercise_id, case, error) -> Verdict    the same for a case whose probe raised
     check(exercise_id, obj)               probe + judge over every case; raises AssertionError
 
-The sandbox imports only ``cases`` and ``probe`` (this package's top level never imports the
-reference); the trusted side imports ``from autograder.checks.judge import judge, Verdict``.
+The probe side lives in the sandbox package ``autograder.inside`` (re-exported here for the
+hidden tests); this package is the trusted side: ``from autograder.checks.judge import judge, Verdict``.
 """
-from .cases import Case, cases, describe
-from .matching import MatchError
-from .probe import ProbeError, probe
+from autograder.inside.cases import Case, cases, describe
+from autograder.inside.matching import MatchError
+from autograder.inside.probe import ProbeError, probe
 
 __all__ = ["Case", "cases", "describe", "probe", "MatchError", "ProbeError", "check"]
 
 
 def check(exercise_id: str, obj) -> None:
     """Probe ``obj`` on every case of ``exercise_id``; raise AssertionError with the first failure."""
-    from .judge import judge  # the trusted side, imported only here
+    from .judge import judge  # the reference, imported only here
 
     for case in cases(exercise_id):
         try:

@@ -37,8 +37,8 @@ from .submissions import ArchiveError, extract, find_submissions
 DEFAULT_TIMEOUT = 60.0
 GRADER_VERSION = "2"
 PACKAGE = Path(__file__).resolve().parents[1]
-# Every file whose change can change a score: the grader, the checks, the reference, the registry.
-SCORED_SOURCES = ("grade", "checks", "reference", "exercises.py")
+# Every file whose change can change a score: the grader, the sandbox package, the judge, the reference.
+SCORED_SOURCES = ("grade", "inside", "checks", "reference", "exercises.py")
 
 
 class GraderError(RuntimeError):

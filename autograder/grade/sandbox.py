@@ -1,8 +1,8 @@
 """The sandbox in which a student's code runs: bubblewrap, whole-sandbox limits, a timeout, a capped pipe back.
 
 Inside bubblewrap the process sees read-only copies of only the Python installation, the
-virtual environment, /usr and the sandbox library (the harness, the exercise registry and the
-probe side of the checks: never the reference, the judge, the solutions or the gradebook), the
+virtual environment, /usr and the sandbox library (the package `autograder.inside`, copied
+whole: never the reference, the judge, the solutions or the gradebook), the
 student's own job folder, and private size-capped tmpfs folders (/tmp, /dev/shm, the output);
 no network, its own PID namespace. Nothing the sandbox writes lands on the host's disk: the
 harness sends each notebook's results over its standard output, which the host reads with a
@@ -22,10 +22,11 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-PACKAGE = Path(__file__).resolve().parent
-CHECKS = PACKAGE.parent / "checks"
-# The only check modules the sandbox gets: none of them imports the reference (the judge does).
-SANDBOX_CHECKS = ("cases.py", "matching.py", "probe.py")
+from autograder.inside.harness import LAUNCH
+
+# What the sandbox may read: this package, all of it (it imports nothing of the trusted side).
+INSIDE = Path(__file__).resolve().parents[1] / "inside"
+COPY_NAME = "inside"  # the name the copy is imported by (LAUNCH imports inside.harness)
 SCRATCH_BYTES = 256 * 2**20  # /tmp
 SHM_BYTES = 16 * 2**20  # /dev/shm
 OUT_BYTES = 128 * 2**20  # the tmpfs holding the notebooks' result files
@@ -54,18 +55,10 @@ class Limits:
         return limits
 
 
-def build_library(destination: Path, checks: Path = CHECKS) -> Path:
-    """The files the sandbox may read, copied whole: the harness, the exercise registry, the probe side of
-    the checks."""
-    package = destination / "autograder"
-    (package / "checks").mkdir(parents=True)
-    (package / "__init__.py").write_text("")
-    (package / "checks" / "__init__.py").write_text("")
-    shutil.copy(PACKAGE.parent / "exercises.py", package / "exercises.py")
-    for name in SANDBOX_CHECKS:
-        shutil.copy(Path(checks) / name, package / "checks" / name)
-    shutil.copy(PACKAGE / "harness.py", destination / "harness.py")
-    prebuild_font_cache(destination / "matplotlib")
+def build_library(destination: Path, package: Path = INSIDE) -> Path:
+    """The folder the sandbox may read: the sandbox package copied whole, and matplotlib's font cache."""
+    shutil.copytree(package, destination / COPY_NAME, ignore=shutil.ignore_patterns("__pycache__"))
+    prebuild_font_cache(destination / "matplotlib-fonts")  # not a module name: never imported
     for path in [destination, *destination.rglob("*")]:
         os.chmod(path, 0o755 if path.is_dir() else 0o644)
     return destination
@@ -124,11 +117,11 @@ def bwrap_command(library: Path, job: Path, device: str, limits: Limits = Limits
             *host_binds(), *(gpu_binds() if device == "cuda" else []),
             "--ro-bind", str(library), "/sandbox/lib", "--ro-bind", str(job), "/sandbox/job",
             "--perms", "0711", "--size", str(OUT_BYTES), "--tmpfs", "/sandbox/out", "--chdir", "/tmp",
-            sys.executable, "-I", "/sandbox/lib/harness.py"]
+            sys.executable, "-I", "-c", LAUNCH]
 
 
 def direct_command(library: Path, job: Path, out: Path) -> list:
-    return [sys.executable, "-I", str(library / "harness.py"), str(library), str(job), str(out)]
+    return [sys.executable, "-I", "-c", LAUNCH, str(library), str(job), str(out)]
 
 
 def environment(device: str, scratch: str) -> dict:

@@ -29,13 +29,13 @@ class ExerciseResult:
 
 def plan(exercise_id: str, device: str) -> list:
     """The cases probed for an exercise; CUDA cases only when grading on CUDA. Written into the job file."""
-    from autograder.checks.cases import cases
+    from autograder.inside.cases import cases
 
     return [case for case in cases(exercise_id) if case.device != "cuda" or device == "cuda"]
 
 
 def describe(case) -> str:
-    from autograder.checks.cases import describe as describe_case
+    from autograder.inside.cases import describe as describe_case
 
     return describe_case(case)
 

@@ -12,7 +12,7 @@ JUDGE_SECONDS = 120.0  # for parsing and judging one student's results
 @dataclass(frozen=True)
 class Settings:
     results: Path  # RESULTS
-    library: Path  # the sandbox's read-only library (harness, registry, probe side of the checks)
+    library: Path  # the sandbox's read-only library (the package autograder.inside, copied whole)
     scratch: Path  # a private folder for the sandboxes' job folders
     device: str  # "cpu" or "cuda"
     timeout: float  # seconds per exercise (and for running a notebook's cells)

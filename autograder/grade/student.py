@@ -26,7 +26,7 @@ from .outputs import save_record
 from .results import REPORT_BYTES, RESULT_BYTES, load_entries, load_report, split_frames
 from .scoring import ExerciseResult, missing, score_exercise, ungraded
 
-CELL_BUDGETS = 3  # as in the harness: a notebook's cells may take three timeouts in all
+CELL_BUDGETS = 3  # a notebook's cells may take three timeouts in all, one cell at most one
 STARTUP_SECONDS = 30  # importing torch in the sandbox, on a loaded machine
 JUDGE_BYTES = 8 * 2**20  # the judge child's answer
 GPU_FRACTION = 0.25  # of the GPU's memory, for each exercise process on CUDA
@@ -58,27 +58,40 @@ def read_cells(grading: Grading, settings) -> Grading:
     return grading
 
 
+def exercise_seconds(settings) -> float:
+    """Seconds for one exercise's child: its checks (and on CUDA, where it runs the cells afresh, those too)."""
+    return settings.timeout * (CELL_BUDGETS + 1 if settings.device == "cuda" else 1)
+
+
 def notebook_budget(exercises: int, settings) -> float:
     """Seconds for one notebook's process: its cells, then each exercise's checks (cells again on CUDA)."""
-    per_exercise = CELL_BUDGETS + 1 if settings.device == "cuda" else 1
-    return settings.timeout * (per_exercise * exercises + CELL_BUDGETS) + 5
+    return settings.timeout * CELL_BUDGETS + exercises * exercise_seconds(settings) + 5
+
+
+def notebook_uid(index: int, settings) -> int | None:
+    """The notebook's own unprivileged uid inside the sandbox (None: the sandbox cannot change uid)."""
+    return 2_000_000 + 8 * os.getpid() + index if settings.drop_uid else None
 
 
 def job_file(grading: Grading, settings) -> dict:
-    """Everything the sandbox needs, planned here: cells, cases, time budgets, limits."""
+    """Everything the sandbox needs, planned here: cells, cases, every time budget, uids, limits.
+
+    The harness computes none of them: it carries out this plan.
+    """
     from .scoring import plan
 
     notebooks = []
-    for stem, cells in sorted(grading.jobs.items()):
+    for index, (stem, cells) in enumerate(sorted(grading.jobs.items())):
         exercises = [e for e in EXERCISES if e.notebook == stem]
         notebooks.append({"stem": stem, "cells": cells, "budget": notebook_budget(len(exercises), settings),
+                          "cell_seconds": settings.timeout, "cells_seconds": CELL_BUDGETS * settings.timeout,
+                          "exercise_seconds": exercise_seconds(settings), "uid": notebook_uid(index, settings),
                           "exercises": [{"id": e.id, "name": e.name} for e in exercises]})
     cases = {e["id"]: [case._asdict() for case in plan(e["id"], settings.device)]
              for n in notebooks for e in n["exercises"]}
     wall = STARTUP_SECONDS + sum(n["budget"] + 5 for n in notebooks)
-    return {"notebooks": notebooks, "cases": cases, "timeout": settings.timeout, "device": settings.device,
-            "fresh_per_exercise": settings.device == "cuda", "pid_namespace": settings.isolate,
-            "uid": 2_000_000 + 8 * os.getpid() if settings.drop_uid else None, "wall": wall,
+    return {"notebooks": notebooks, "cases": cases, "device": settings.device,
+            "fresh_per_exercise": settings.device == "cuda", "pid_namespace": settings.isolate, "wall": wall,
             "gpu_fraction": GPU_FRACTION if settings.device == "cuda" else 0.0,
             "limits": settings.limits.rlimits(settings.device, int(wall) + 10)}
 

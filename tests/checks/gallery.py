@@ -79,6 +79,31 @@ class ExcitationFlat(nn.Module):
         return torch.sigmoid(F.relu(z @ self.w1.view(self.c, self.h)) @ self.w2.view(self.h, self.c))
 
 
+class ExcitationOneFlat(nn.Module):
+    """W1 and W2 in one flat parameter of 2 * h * C values, sliced in forward (W2's half first)."""
+
+    def __init__(self, channels, reduction=16):
+        super().__init__()
+        self.c, self.h = channels, _hidden(channels, reduction)
+        self.w = nn.Parameter(torch.randn(2 * self.c * self.h))
+
+    def forward(self, z):
+        n = self.c * self.h
+        w1, w2 = self.w[n:].view(self.h, self.c), self.w[:n].view(self.c, self.h)
+        return torch.sigmoid(F.relu(z @ w1.t()) @ w2.t())
+
+
+class ExcitationOneStacked(nn.Module):
+    """W1 and W2 stacked in one (2, h, C) parameter; W2 read as the transpose of the second slice."""
+
+    def __init__(self, channels, reduction=16):
+        super().__init__()
+        self.w = nn.Parameter(torch.randn(2, _hidden(channels, reduction), channels))
+
+    def forward(self, z):
+        return torch.sigmoid(F.relu(z @ self.w[0].t()) @ self.w[1])
+
+
 class ExcitationConv1d(nn.Module):
     """Two kernel-1 Conv1d layers on the descriptor as a (N, C, 1) sequence."""
 
@@ -283,6 +308,18 @@ class ChannelAttentionStacked(nn.Module):
         return x * torch.sigmoid(logits.sum(0))[:, :, None, None]
 
 
+class ChannelAttentionOneParameter(nn.Module):
+    """The shared MLP as one (2, C, h) parameter: [0] holds W1 as (in, out), [1] holds W2 as (out, in)."""
+
+    def __init__(self, channels, reduction=16):
+        super().__init__()
+        self.mlp = nn.Parameter(torch.randn(2, channels, _hidden(channels, reduction)))
+
+    def forward(self, x):
+        mlp = lambda z: F.relu(z @ self.mlp[0]) @ self.mlp[1].t()  # noqa: E731
+        return x * torch.sigmoid(mlp(x.mean((2, 3))) + mlp(x.amax((2, 3))))[:, :, None, None]
+
+
 class ChannelAttentionConv(nn.Module):
     """Two calls of a 1x1-conv MLP on pooled maps."""
 
@@ -457,6 +494,23 @@ class CBAMComposed(nn.Module):
         return self.spatial(self.channel(x))
 
 
+class CBAMOneMLPParameter(nn.Module):
+    """The MLP's two matrices in one flat parameter, the spatial kernel a raw (1, 2, k, k) parameter."""
+
+    def __init__(self, channels, reduction=16, kernel_size=7):
+        super().__init__()
+        self.c, self.h, self.k = channels, _hidden(channels, reduction), kernel_size
+        self.mlp = nn.Parameter(torch.randn(2 * self.c * self.h))
+        self.kernel = nn.Parameter(torch.randn(1, 2, kernel_size, kernel_size))
+
+    def forward(self, x):
+        w1, w2 = self.mlp.view(2, -1)
+        mlp = lambda z: F.linear(F.relu(F.linear(z, w1.view(self.h, self.c))), w2.view(self.c, self.h))  # noqa: E731
+        x = x * torch.sigmoid(mlp(x.mean((2, 3))) + mlp(x.amax((2, 3))))[:, :, None, None]
+        maps = torch.cat((x.amax(1, keepdim=True), x.mean(1, keepdim=True)), 1)
+        return x * torch.sigmoid(F.conv2d(maps, self.kernel, padding=self.k // 2))
+
+
 class CBAMPositionalOnly(nn.Module):
     """Keywords named otherwise: CBAM(channels, r, k)."""
 
@@ -490,13 +544,14 @@ def eca_kernel_size_g(channels, g=2, beta=1):
 
 CORRECT = {
     "squeeze": [squeeze_mean, squeeze_flatten],
-    "excitation": [ExcitationInOut, ExcitationEinsum, ExcitationFlat, ExcitationConv1d],
+    "excitation": [ExcitationInOut, ExcitationEinsum, ExcitationFlat, ExcitationConv1d, ExcitationOneFlat,
+                   ExcitationOneStacked],
     "se_block": [SEBlockInOut, SEBlockConv, SEBlockSubmodule],
     "eca_kernel_size": [eca_kernel_size_bits],
     "eca_block": [ECABlockRawKernel, ECABlockUnfold],
-    "channel_attention": [ChannelAttentionStacked, ChannelAttentionConv],
+    "channel_attention": [ChannelAttentionStacked, ChannelAttentionConv, ChannelAttentionOneParameter],
     "spatial_attention": [SpatialAttentionChannelLast, SpatialAttentionRaw],
-    "cbam": [CBAMFlat, CBAMComposed],
+    "cbam": [CBAMFlat, CBAMComposed, CBAMOneMLPParameter],
 }
 
 WRONG = {

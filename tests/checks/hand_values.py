@@ -4,7 +4,7 @@ from pathlib import Path
 
 import torch
 
-from autograder.checks.cases import case_input, case_weights
+from autograder.inside.cases import case_input, case_weights
 
 _spec = importlib.util.spec_from_file_location("hand", Path(__file__).parents[1] / "reference" / "hand.py")
 hand = importlib.util.module_from_spec(_spec)

@@ -5,14 +5,14 @@ import json
 import pytest
 import torch
 
-import autograder.checks.cases as cases_module
-import autograder.checks.matching as matching_module
-import autograder.checks.probe as probe_module
+import autograder.inside.cases as cases_module
+import autograder.inside.matching as matching_module
+import autograder.inside.probe as probe_module
 import autograder.reference as ref
 from autograder.checks import Case, cases, check, probe
-from autograder.checks.cases import SIGNATURES, arguments, describe, key, weight_shapes
 from autograder.checks.judge import judge
 from autograder.exercises import BY_ID, EXERCISES
+from autograder.inside.cases import SIGNATURES, arguments, describe, key, weight_shapes
 
 BLOCKS = ["se_block", "eca_block", "channel_attention", "spatial_attention", "cbam"]
 REDUCED = ["excitation", "se_block", "channel_attention", "cbam"]

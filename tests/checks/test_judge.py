@@ -19,8 +19,8 @@ from torch import nn
 
 import autograder.checks.judge as judge_module
 from autograder.checks import cases, probe
-from autograder.checks.cases import case_weights
 from autograder.checks.judge import SECTIONS, Verdict, judge, layouts, reference_results
+from autograder.inside.cases import case_weights
 from autograder.reference.mistakes import MISTAKES
 
 BOOK = Path(__file__).parents[2] / "book"

@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from autograder.checks.cases import cases
+from autograder.inside.cases import cases
 from grader_class import ROOT, WRONG_SQUEEZE, grade_class, grades, solved, with_cells, write_class
 
 pytestmark = [pytest.mark.needs_course, pytest.mark.slow]
@@ -21,8 +21,8 @@ SOLUTIONS = ROOT / "solutions" / "attention" / "01_squeeze.ipynb"
 # wherever an earlier notebook's results could be.
 FORGE_EARLIER = RIGHT_SQUEEZE + """
 import os, torch
-from autograder.checks.cases import cases
-from autograder.checks.probe import probe
+from inside.cases import cases
+from inside.probe import probe
 entries = {"defined": True, "cells": [],
            "cases": [{"ok": True, "results": probe(squeeze, c)} for c in cases("squeeze") if c.device != "cuda"]}
 import glob

@@ -6,13 +6,17 @@ forward pass (W1 is used before W2, the channel stage before the spatial kernel)
 canonical weight, in the order the exercise uses them, takes the first parameter holding the
 same number of values. ``nn.Linear(C, h)`` (h, C), a 1x1 ``nn.Conv2d`` (h, C, 1, 1), a
 ``nn.Conv1d`` (h, C, 1), a raw (C, h) parameter applied as ``z @ W`` and a flat (h * C,)
-parameter all hold W1. The canonical values are written into it in row-major order; which
+parameter all hold W1. One parameter may hold several weights used one after the other (W1
+and W2 as a flat (2 * h * C,) parameter sliced in forward, or stacked as (2, h, C)): it then
+takes consecutive canonical weights whose sizes add up to its own, each at its offset.
+The canonical values are written into it in row-major order; which
 orientation the module reads them in (W1 or its transpose) is settled by the trusted judge,
 which tries each and verifies the whole function. Anything that cannot hold the weights
 raises MatchError with a message saying what was expected.
 """
 import math
-from itertools import permutations
+from itertools import combinations, permutations
+from typing import NamedTuple
 
 import torch
 from torch import nn
@@ -20,6 +24,31 @@ from torch import nn
 
 class MatchError(AssertionError):
     """The module has parameters that cannot be matched to the exercise's weights."""
+
+
+class Slot(NamedTuple):
+    """Where one canonical weight lives: ``size`` values of ``param`` (flattened) from ``start`` on."""
+    param: torch.Tensor
+    start: int
+    size: int
+
+    def write(self, values: torch.Tensor) -> None:
+        """Copy the weight's values (row-major) into its place; call under torch.no_grad()."""
+        self.param.view(-1)[self.start:self.start + self.size].copy_(values.reshape(-1))
+
+    def grad(self):
+        """The gradient of the weight's values (flat), or None when none reached the parameter."""
+        g = self.param.grad
+        return None if g is None else g.reshape(-1)[self.start:self.start + self.size]
+
+
+def groupings(count: int, parts: int) -> list:
+    """Every split of ``count`` weights, in order, into ``parts`` consecutive non-empty groups (one each first)."""
+    found = []
+    for cuts in combinations(range(1, count), parts - 1):
+        bounds = (0, *cuts, count)
+        found.append([tuple(range(a, b)) for a, b in zip(bounds, bounds[1:])])
+    return found
 
 
 def _expected(exercise: str, shapes: dict) -> str:
@@ -95,7 +124,8 @@ def use_order(module: nn.Module, run) -> list:
 
 
 def match(module: nn.Module, exercise: str, shapes: dict, order: list, hints_for_sizes: dict = None) -> dict:
-    """Canonical name -> the parameter holding that weight (same number of values); raises MatchError.
+    """Canonical name -> the Slot holding that weight (a parameter of the same number of values, or a part of
+    one holding consecutive weights); raises MatchError.
 
     ``shapes``: canonical name -> shape, in the order the exercise uses the weights; ``order``:
     the module's parameters in the order its forward pass uses them (``use_order``);
@@ -109,10 +139,15 @@ def match(module: nn.Module, exercise: str, shapes: dict, order: list, hints_for
                          f"expected {expected}.")
     names_of = {id(p): name for name, p in named}
     params = sorted((p for _, p in named), key=lambda p: next(i for i, q in enumerate(order) if q is p))
-    if len(named) == len(shapes):
-        for perm in permutations(params):
-            if all(p.numel() == math.prod(shape) for p, shape in zip(perm, shapes.values())):
-                return dict(zip(shapes, perm))
+    names, sizes = list(shapes), [math.prod(shape) for shape in shapes.values()]
+    if 0 < len(params) <= len(shapes):
+        for perm in permutations(params):  # the use order first: the weights are used in the same order
+            for groups in groupings(len(shapes), len(params)):
+                if all(p.numel() == sum(sizes[i] for i in group) for p, group in zip(perm, groups)):
+                    return {names[i]: Slot(p, sum(sizes[j] for j in group if j < i), sizes[i])
+                            for p, group in zip(perm, groups) for i in group}
+    elif not params and not shapes:
+        return {}
     found = ", ".join(f"{names_of[id(p)]} {tuple(p.shape)}" for p in params) or "no parameters"
     hints = _hints(named, shapes, hints_for_sizes or {})
     raise MatchError(f"expected {expected}; found {found}." + "".join(f" Hint: {h}." for h in hints))

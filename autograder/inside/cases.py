@@ -18,7 +18,7 @@ from typing import NamedTuple
 
 import torch
 
-from autograder.exercises import BY_ID
+from .exercises import BY_ID
 
 
 class Case(NamedTuple):

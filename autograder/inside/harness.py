@@ -1,8 +1,9 @@
 """The sandbox side of grading: run each notebook's cells apart, probe its exercises, send the results back.
 
-Runs inside the sandbox as a script (never imported by the trusted grader). It sees only its
-job folder (the student's code cells, the cases and time budgets the trusted side planned), a
-copy of the probe library (no reference, no judge) and private tmpfs folders. Process tree:
+Started inside the sandbox by ``LAUNCH`` from the package's copy (never imported by the trusted
+grader). It sees only its job folder (the student's code cells, and the cases, time budgets and
+uids the trusted side planned: it computes none of them), the copy of this package (no
+reference, no judge) and private tmpfs folders. Process tree:
 
     harness (imports torch; never runs student code; sends results on its standard output)
       └ one process per notebook, in a fresh empty folder, as its own unprivileged uid
@@ -32,6 +33,11 @@ LIB, JOB, OUT = "/sandbox/lib", "/sandbox/job", "/sandbox/out"
 MESSAGE_LIMIT = 500
 RESULT_BYTES = 4 * 2**20  # a legitimate exercise's results are a few KiB; unpickling is slow
 REPORT_BYTES = 2**20
+
+
+# The sandbox's command line: python -I -c LAUNCH [LIB JOB OUT]; the package's copy lies in LIB.
+LAUNCH = "import sys; sys.path.insert(0, sys.argv[1] if len(sys.argv) > 1 else '/sandbox/lib'); " \
+         "import inside.harness; inside.harness.main()"
 
 
 class CellTimeout(BaseException):
@@ -92,14 +98,11 @@ def isolated(run, timeout: float) -> str:
     return "ok" if code == 0 else f"exited with status {code}"
 
 
-CELL_BUDGETS = 3  # the cells of a notebook may take three timeouts in all, one cell at most one
-
-
-def run_cells(cells: list, timeout: float) -> tuple:
-    """Execute the cells in order in one namespace; record each failure (an endless loop included) and go on."""
+def run_cells(cells: list, timeout: float, budget: float) -> tuple:
+    """Execute the cells in order in one namespace, each for at most `timeout` seconds and all of them for
+    `budget`; record each failure (an endless loop included) and go on."""
     namespace = {"__name__": "__main__", "__builtins__": builtins}
     notes = []
-    budget = CELL_BUDGETS * timeout
     deadline = time.monotonic() + budget
 
     def on_alarm(signum, frame):
@@ -146,7 +149,8 @@ def plain(value):
 def probe_exercise(exercise: dict, namespace: dict, notes: list, plan: list, out: str) -> None:
     """Probe every case of one exercise and save the entries (and the cells' failures) to <out>/<exercise>.pt."""
     import torch
-    from autograder.checks.probe import probe
+
+    from .probe import probe
 
     name, me = exercise["name"], os.getpid()
     if name not in namespace:
@@ -164,23 +168,28 @@ def probe_exercise(exercise: dict, namespace: dict, notes: list, plan: list, out
     torch.save(entries, os.path.join(out, exercise["id"] + ".pt"))
 
 
-def grade_notebook(notebook: dict, plans: dict, timeout: float, fresh_per_exercise: bool, out: str,
+def grade_notebook(notebook: dict, plans: dict, fresh_per_exercise: bool, out: str,
                    gpu_fraction: float = 0.0) -> None:
-    """Run one notebook and probe its exercises; write <out>/report.json with what happened."""
+    """Run one notebook and probe its exercises; write <out>/report.json with what happened.
+
+    The seconds come from the job: ``cell_seconds`` for one cell, ``cells_seconds`` for all of them,
+    ``exercise_seconds`` for one exercise's child (its cells too where each exercise runs them afresh).
+    """
     report = {"cells": [], "exercises": {}}
+    cell, cells, seconds = notebook["cell_seconds"], notebook["cells_seconds"], notebook["exercise_seconds"]
     if fresh_per_exercise:
         for exercise in notebook["exercises"]:
             def run(exercise=exercise):
                 limit_gpu(gpu_fraction)
-                namespace, notes = run_cells(notebook["cells"], timeout)
+                namespace, notes = run_cells(notebook["cells"], cell, cells)
                 probe_exercise(exercise, namespace, notes, plans[exercise["id"]], out)
-            report["exercises"][exercise["id"]] = isolated(run, (CELL_BUDGETS + 1) * timeout)
+            report["exercises"][exercise["id"]] = isolated(run, seconds)
     else:
-        namespace, report["cells"] = run_cells(notebook["cells"], timeout)
+        namespace, report["cells"] = run_cells(notebook["cells"], cell, cells)
         for exercise in notebook["exercises"]:
-            report["exercises"][exercise["id"]] = isolated(
-                lambda exercise=exercise: probe_exercise(exercise, namespace, report["cells"],
-                                                         plans[exercise["id"]], out), timeout)
+            def run(exercise=exercise):
+                probe_exercise(exercise, namespace, report["cells"], plans[exercise["id"]], out)
+            report["exercises"][exercise["id"]] = isolated(run, seconds)
     with open(os.path.join(out, "report.json"), "w") as handle:
         json.dump(report, handle)
 
@@ -235,7 +244,7 @@ def preload() -> None:
 
 def as_case(data: dict):
     """A Case from the plain data the trusted side wrote (JSON lists back to tuples)."""
-    from autograder.checks.cases import Case
+    from .cases import Case
 
     def tupled(value):
         if isinstance(value, list):
@@ -340,40 +349,38 @@ def main() -> None:
     global LIB, JOB, OUT
     if len(sys.argv) == 4:  # without bubblewrap the folders are passed as arguments
         LIB, JOB, OUT = sys.argv[1:4]
-    sys.path.insert(0, LIB)
     with open(os.path.join(JOB, "job.json")) as handle:
         job = json.load(handle)
     import torch
 
     torch.set_num_threads(1)
     plans = {exercise_id: [as_case(case) for case in cases] for exercise_id, cases in job["cases"].items()}
-    import autograder.checks.probe  # noqa: F401  (imported before the student's code can shadow it)
+    from . import probe  # noqa: F401  (imported before the student's code can shadow it)
 
     (torch.zeros(2, 2, device="meta", requires_grad=True) * 1).sum()  # loads meta kernels once, not per exercise
     channel = os.dup(1)
     silence_output()
     oom_score(-500)
     prctl(4, 0)  # PR_SET_DUMPABLE 0: no process of the same uid may trace this one or open its fds
-    fonts = os.path.join(LIB, "matplotlib")
+    fonts = os.path.join(LIB, "matplotlib-fonts")
     config = os.environ.get("MPLCONFIGDIR")
     if os.path.isdir(fonts) and config:
         shutil.copytree(fonts, config, dirs_exist_ok=True)
         for path in [config] + [os.path.join(config, p) for p in os.listdir(config)]:
             os.chmod(path, 0o777 if os.path.isdir(path) else 0o666)
     preload()
-    timeout = float(job["timeout"])
     for index, notebook in enumerate(job["notebooks"]):
-        uid = None if job["uid"] is None else job["uid"] + index
+        uid = notebook["uid"]
         folder = fresh_folder(index, notebook["stem"], uid)
         folder_fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW)
 
-        def run(notebook=notebook, uid=uid, folder=folder):
+        def run(notebook=notebook, uid=uid, folder=folder, folder_fd=folder_fd):
             os.close(channel)
             os.close(folder_fd)
             oom_score(1000)
             become(uid)
             set_limits(job["limits"])
-            grade_notebook(notebook, plans, timeout, job["fresh_per_exercise"], folder, job.get("gpu_fraction", 0.0))
+            grade_notebook(notebook, plans, job["fresh_per_exercise"], folder, job["gpu_fraction"])
 
         status = isolated(run, float(notebook["budget"]))
         kill_leftovers(uid, job["pid_namespace"])
@@ -386,6 +393,3 @@ def main() -> None:
         os.close(folder_fd)
         shutil.rmtree(folder, ignore_errors=True)
 
-
-if __name__ == "__main__":
-    main()

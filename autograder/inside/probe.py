@@ -143,7 +143,7 @@ def probe(obj, case: Case) -> dict:
         module.to(device=device, dtype=dtype)
         with torch.no_grad():
             for name, w in case_weights(case).items() if params else ():
-                params[name].copy_(w.reshape(params[name].shape))
+                params[name].write(w)
         fn = module
     else:
         fn = obj
@@ -168,11 +168,12 @@ def probe(obj, case: Case) -> dict:
     _call("backward", case, lambda: (y * upstream).sum().backward())
     results["output"] = y.detach().to("cpu")
     missing = []
-    for name, tensor in [("input", x)] + list(params.items()):
-        if tensor.grad is None:
+    grads = [("input", x.grad, x.shape)] + [(name, slot.grad(), weight_shapes(case)[name])
+                                           for name, slot in params.items()]
+    for name, grad, shape in grads:
+        if grad is None:
             missing.append(name)
         else:
-            shape = weight_shapes(case).get(name, tensor.shape)
-            results[f"grad/{name}"] = tensor.grad.detach().to("cpu").reshape(shape)
+            results[f"grad/{name}"] = grad.detach().to("cpu").reshape(shape)
     results["no_grad"] = ",".join(missing)
     return results
