@@ -119,10 +119,11 @@ def failed_record(submission, settings, why: str) -> dict:
 
 
 def worker_context():
-    """Workers fork from a fresh server that has imported the grader but run nothing (forking this process,
-    whose torch may have started OpenMP threads, can deadlock the children). Started early: it loads meanwhile."""
+    """Workers fork from a fresh server that has imported the grader and filled the judge's caches on one torch
+    thread, but run nothing of a student (forking this process, whose torch may have started OpenMP threads, can
+    deadlock the children). Started early: it loads meanwhile."""
     context = get_context("forkserver")
-    context.set_forkserver_preload(["autograder.grade.student", "autograder.checks.judge"])
+    context.set_forkserver_preload(["autograder.grade.student", "autograder.checks.warm"])
     from multiprocessing import forkserver
 
     forkserver.ensure_running()

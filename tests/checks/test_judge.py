@@ -174,3 +174,30 @@ def test_an_error_in_the_sandbox_becomes_a_verdict_naming_the_mistake():
     assert verdict.details["mistake"].startswith("this case has C = 1: a bare .squeeze()")
     assert verdict.details["section"] == SECTIONS["se_block"]
     assert "mistake" not in error_verdict("se_block", case, "RuntimeError: boom").details
+
+
+@pytest.mark.parametrize("exercise_id", ["excitation", "channel_attention", "spatial_attention", "cbam"])
+def test_every_layout_at_once_equals_the_hand_loops_on_that_layout_weights(exercise_id):
+    case = _float64_cases(exercise_id)[0]
+    every = judge_module.reference_outputs(case)
+    assert every is not None and len(every) == len(layouts(judge_module.weight_shapes(case)))
+    for layout in (0, 1, len(every) // 2, len(every) - 1):
+        weights = judge_module._run(case, layout)[1]
+        torch.testing.assert_close(every[layout], output(case, weights), rtol=1e-10, atol=1e-12)
+
+
+def test_a_warmed_cache_gives_the_same_verdicts_as_a_cold_one():
+    from gallery import CBAMNoReLU, CBAMOneMLPParameter
+
+    def verdicts():
+        return [judge("cbam", case, probe(obj, case)) for obj in (CBAMNoReLU, CBAMOneMLPParameter)
+                for case in cases("cbam") if case.device == "cpu"]
+
+    judge_module._CACHE.clear()
+    cold = verdicts()
+    judge_module._CACHE.clear()
+    from autograder.checks.warm import warm
+
+    assert warm() > 40
+    assert verdicts() == cold
+    assert [v.passed for v in cold].count(True) >= len(cold) // 2  # the right one passes, the wrong one fails
