@@ -1,8 +1,10 @@
 """Grade one synthetic class twice, with `python -m autograder grade` and with plain `nbgrader autograde`.
 
-Prints seconds per notebook for both, their ratio (nbgrader / ours: the throughput gain), and
-the peak memory of the largest single process each used (a grading worker or a sandbox for
-ours, a kernel or nbgrader itself for nbgrader). Target on a 2-core machine, sandbox on: >= 7x.
+Prints seconds per notebook for both, their ratio (nbgrader / ours: the throughput gain), the
+peak memory of the largest single process each used (a grading worker or a sandbox for ours, a
+kernel or nbgrader itself for nbgrader), and the machine's load average around each run: on a
+shared machine the two runs may not see the same load, and the ratio says little when they
+did not. Target on a quiet 2-core machine, sandbox on: >= 7x.
 
     python benchmarks/grade_vs_nbgrader.py [--students 6] [--workers N]
 """
@@ -34,7 +36,9 @@ def synthetic_class(folder: Path, students: int) -> int:
 
 
 def timed(command: list, cwd: Path, env: dict) -> tuple:
-    """(wall seconds, peak RSS in MiB of the largest process it ran) for one command in a fresh child."""
+    """(wall seconds, peak RSS in MiB of the largest process it ran, the 1-minute load average before and
+    after) for one command in a fresh child."""
+    before = os.getloadavg()[0]
     probe = ("import resource, subprocess, sys, time; t = time.monotonic(); "
              "r = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True); "
              "print(time.monotonic() - t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, r.returncode); "
@@ -43,7 +47,7 @@ def timed(command: list, cwd: Path, env: dict) -> tuple:
     wall, rss_kib, code = done.stdout.split()
     if int(code) != 0:
         raise SystemExit(f"{command[:4]} failed:\n{done.stderr}")
-    return float(wall), int(rss_kib) / 1024
+    return float(wall), int(rss_kib) / 1024, (before, os.getloadavg()[0])
 
 
 def nbgrader_course(base: Path, submissions: Path) -> Path:
@@ -65,21 +69,21 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="grade-bench-") as tmp:
         base = Path(tmp)
         notebooks = synthetic_class(base / "class", args.students)
-        ours, ours_rss = timed([sys.executable, "-m", "autograder", "grade", str(base / "class"), "--out",
+        ours, ours_rss, ours_load = timed([sys.executable, "-m", "autograder", "grade", str(base / "class"), "--out",
                                 str(base / "results"), "--workers", str(args.workers), "--no-progress",
                                 "--gradebook", str(base / "results" / "gradebook.db")], ROOT, env)
         course = nbgrader_course(base, base / "class")
         nbgrader = os.path.join(os.path.dirname(sys.executable), "nbgrader")
         subprocess.run([nbgrader, "generate_assignment", ASSIGNMENT, "--force"],
                        cwd=course, env=env, check=True, capture_output=True)
-        theirs, theirs_rss = timed([nbgrader, "autograde", ASSIGNMENT], course, env)
+        theirs, theirs_rss, theirs_load = timed([nbgrader, "autograde", ASSIGNMENT], course, env)
     sandbox = "bubblewrap" if bwrap_works() else "NO bubblewrap (limits only)"
     print(f"class: {args.students} students x {len(NOTEBOOKS)} notebooks = {notebooks} notebooks; "
           f"{os.cpu_count()} cores; our sandbox: {sandbox}; our workers: {args.workers}")
     print(f"python -m autograder grade : {ours:7.1f} s  {ours / notebooks:6.2f} s/notebook  "
-          f"peak memory per process {ours_rss:6.0f} MiB")
+          f"peak memory per process {ours_rss:6.0f} MiB  load {ours_load[0]:.1f} -> {ours_load[1]:.1f}")
     print(f"nbgrader autograde         : {theirs:7.1f} s  {theirs / notebooks:6.2f} s/notebook  "
-          f"peak memory per process {theirs_rss:6.0f} MiB")
+          f"peak memory per process {theirs_rss:6.0f} MiB  load {theirs_load[0]:.1f} -> {theirs_load[1]:.1f}")
     print(f"throughput ratio (nbgrader time / ours): {theirs / ours:.1f}x  (target >= 7x)")
 
 
