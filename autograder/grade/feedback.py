@@ -55,8 +55,23 @@ def book_link(section, stem: str) -> str:
     return chapter_url(found[1], found[2] or "") if found else chapter_url(stem)
 
 
+# A check whose probe raised carries only its case and message. A module whose parameters cannot hold
+# the exercise's weights says "expected <the parameters asked for>; found <what it holds>."
+# (autograder/checks/matching.py), and a recognised mistake ends the message in " Hint: <it>." (probe.py).
+EXPECTED_FOUND = re.compile(r"\bexpected ([^;]{1,1500}); found (.{1,1500}?)\.(?= Hint: |$)", re.S)
+
+
 def check_model(check: dict, stem: str) -> dict:
     model = {key: clean(check[key], limit) for key, limit in CHECK_TEXT.items() if check.get(key) not in (None, "")}
+    if check.get("passed") is not True:
+        message = model.get("message", "")
+        found = EXPECTED_FOUND.search(message)
+        if found and "expected" not in model and "got" not in model:
+            model["expected"], model["got"] = clean(found[1], CHECK_TEXT["expected"]), clean(found[2], CHECK_TEXT["got"])
+        if " Hint: " in message and "mistake" not in model:
+            model["mistake"] = clean(message.split(" Hint: ", 1)[1].strip().rstrip("."), CHECK_TEXT["mistake"])
+        if "case" in model and "input" not in model:
+            model["input"] = model["case"]
     model["passed"] = check.get("passed") is True
     model["largest_difference"] = number(check.get("largest_difference"))
     model["book"] = book_link(check.get("section"), stem)
@@ -161,7 +176,7 @@ def what_went_wrong(check: dict, name: str) -> str:
     prefix = f"{name} ({check.get('case', '')}): "
     message = message[len(prefix):] if message.startswith(prefix) else message
     if "mistake" in check:
-        message = message.split(" This looks like a known mistake:")[0]
+        message = message.split(" This looks like a known mistake:")[0].split(" Hint: ")[0]
     return message
 
 

@@ -155,3 +155,20 @@ def test_hostile_answers_are_escaped_capped_and_a_malformed_one_is_shown_as_unre
     assert answers[1]["state"] == "unreadable" and "more characters cut" in answers[1]["answer"]
     assert len(answers[1]["answer"]) < 4100 and "THE-END-OF-A-HUGE-MESSAGE" not in html
     assert answers[2]["points"] is None and len(answers[2]["question"]) < 1100 and "99999" not in html
+
+
+def test_a_module_that_cannot_hold_the_weights_shows_what_was_expected_and_what_was_found(tmp_path):
+    record = records.honest()
+    row = next(r for r in record["results"] if r["exercise"] == "eca_block")
+    case = "ECABlock(16, gamma=1, b=0) on x (2, 16, 3, 2) float64 cpu"
+    hint = "conv.weight holds k = 3, the kernel size for the default gamma=2, b=1: pass gamma and b on"
+    message = (f"ECABlock ({case}): expected one bias-free 1-D convolution kernel of k = 5 weights "
+               f"(nn.Conv1d(1, 1, kernel_size=5, padding=2, bias=False)); found conv.weight (1, 1, 3). Hint: {hint}.")
+    row.update(status="failed", score=0.0, checks=[{"case": case, "passed": False, "message": message, "input": case,
+                                                   "mistake": hint, "section": "03_eca#how-wide-should-the-kernel-be"}])
+    _, page, data = written(tmp_path, record)
+    (check,) = exercise(data, "eca_block")["checks"]
+    assert check["expected"].startswith("one bias-free 1-D convolution kernel of k = 5 weights")
+    assert check["got"] == "conv.weight (1, 1, 3)" and hint in page.text
+    assert check["expected"] in page.text and check["got"] in page.text
+    assert data["start_here"][0]["step"] == hint

@@ -833,6 +833,12 @@ def slip(base: str, edits: list) -> str:
     return code
 
 
+def named_slip(exercise_id: str, fragment: str) -> str:
+    """The code of the first catalogued slip of the exercise whose visible message names ``fragment``."""
+    base, edits, _ = next(entry for entry in SLIPS[exercise_id] if entry[2] == fragment)
+    return slip(base, edits)
+
+
 # Correct parameterisations the visible checks and the experiment cells must accept, beyond CORRECT:
 # weights stored as (in, out) and applied as z @ W, einsum, 1x1 convolutions, any attribute names.
 VISIBLE_CORRECT = {

@@ -22,13 +22,13 @@ from pathlib import Path
 from typing import NamedTuple
 
 import pytest
+from test_mutants import HIDDEN, IMPLEMENTATION, _base, _run
 
 from autograder.checks import cases
 from autograder.exercises import BY_ID
 from autograder.reference import mistakes
 from cells import source
 from mutants import SLIPS, slip
-from test_mutants import HIDDEN, IMPLEMENTATION, _base, _run
 
 probe = import_module("autograder.checks.probe")  # the package re-exports the function `probe` under this name
 CODE_SOURCES = tuple(import_module(f"autograder.checks.{name}") for name in ("probe", "matching", "judge"))
