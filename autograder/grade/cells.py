@@ -125,6 +125,12 @@ def _words(text: str) -> str:
     return " ".join(text.split())
 
 
+def _text(cell: dict) -> str:
+    """A cell's source as text, whatever a malformed notebook holds there."""
+    source = cell.get("source", "")
+    return "".join(line for line in source if isinstance(line, str)) if isinstance(source, list) else str(source)
+
+
 @lru_cache(maxsize=8)
 def course_questions(source: Path) -> dict:
     """Notebook stem -> [{id, question, points}] of its manually graded answer cells, from the instructor
@@ -150,6 +156,9 @@ def course_questions(source: Path) -> dict:
 
 def _answer(cell) -> tuple:
     """(state, text) of an answer cell: "answered" with its text, or "not answered" (blank or untouched)."""
+    source = cell.get("source", "") if isinstance(cell, dict) else ""
+    if isinstance(source, list) and not all(isinstance(line, str) for line in source):
+        return "unreadable", "the answer cell's source is not text"
     text = cell_source(cell) if isinstance(cell, dict) else ""
     if _words(text) in ("", UNTOUCHED):
         return "not answered", ""
@@ -167,10 +176,12 @@ def notebook_answers(path: Path, questions: list) -> list:
         return [{**q, "state": "unreadable", "text": f"the notebook could not be read: {error}"} for q in questions]
     found = []
     for q in questions:
-        cell = next((c for c in cells if c.get("cell_type") == "markdown" and _meta(c).get("grade_id") == q["id"]), None)
+        cell = next((c for c in cells if c.get("cell_type") == "markdown" and _meta(c).get("grade_id") == q["id"]),
+                    None)
         if cell is None:  # metadata lost: the markdown cell right after the question
-            after = [cells[i + 1] for i, c in enumerate(cells[:-1]) if c.get("cell_type") == "markdown"
-                     and cells[i + 1].get("cell_type") == "markdown" and _words(cell_source(c)) == _words(q["question"])]
+            after = [cells[i + 1] for i, c in enumerate(cells[:-1])
+                     if c.get("cell_type") == "markdown" and cells[i + 1].get("cell_type") == "markdown"
+                     and isinstance(c.get("source"), (str, list)) and _words(_text(c)) == _words(q["question"])]
             cell = after[0] if after else None
         state, text = _answer(cell) if cell is not None else ("not answered", "")
         found.append({**q, "state": state, "text": text})

@@ -67,7 +67,8 @@ def check_model(check: dict, stem: str) -> dict:
         message = model.get("message", "")
         found = EXPECTED_FOUND.search(message)
         if found and "expected" not in model and "got" not in model:
-            model["expected"], model["got"] = clean(found[1], CHECK_TEXT["expected"]), clean(found[2], CHECK_TEXT["got"])
+            model["expected"] = clean(found[1], CHECK_TEXT["expected"])
+            model["got"] = clean(found[2], CHECK_TEXT["got"])
         if " Hint: " in message and "mistake" not in model:
             model["mistake"] = clean(message.split(" Hint: ", 1)[1].strip().rstrip("."), CHECK_TEXT["mistake"])
         if "case" in model and "input" not in model:

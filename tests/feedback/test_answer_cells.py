@@ -1,6 +1,7 @@
 """The answers to grade by hand, read from real submitted notebooks as carefully as their code cells:
 found by grade id or, without metadata, after their question; an untouched cell is "not answered";
 a link, a pipe, a broken or oversized file gives a clear note and never stops the grading."""
+import json
 import os
 
 import nbformat
@@ -83,3 +84,16 @@ def test_an_unreadable_notebook_gives_a_clear_note_for_each_question(tmp_path, m
     answers = student_answers({"03_eca": path})
     assert [a["state"] for a in answers] == ["unreadable", "unreadable"]
     assert all(words in a["text"] and MINE not in a["text"] for a in answers), answers
+
+
+def test_a_malformed_answer_cell_is_noted_and_the_other_answer_still_read(tmp_path):
+    notebook = with_answer(released(), "03-answer-2", MINE)
+    path = submitted(tmp_path, notebook)
+    data = json.loads(path.read_text("utf-8"))
+    cell = next(c for c in data["cells"] if c.get("metadata", {}).get("nbgrader", {}).get("grade_id") == "03-answer-1")
+    cell["source"] = [1, {"not": "text"}]
+    data["cells"].insert(0, "not a cell")
+    path.write_text(json.dumps(data), "utf-8")
+    answers = student_answers({"03_eca": path})
+    assert [(a["state"], a["text"]) for a in answers] == [("unreadable", "the answer cell's source is not text"),
+                                                          ("answered", MINE)]
