@@ -1,12 +1,20 @@
-"""The code a student wrote: the code cells of a submitted notebook, test cells left out.
+"""What a student wrote: the code cells of a submitted notebook (test cells left out), and its answers.
 
 A test cell is recognised by its nbgrader metadata or, when the metadata was lost (after a
 round trip through Colab, say), by its source matching a released test cell. IPython magics
 (``%matplotlib``, ``!pip``) have no meaning outside a kernel and are blanked. The notebook is
 parsed as plain JSON, leniently: a kernel other than Python is noted, not refused. A Windows editor's
 byte-order mark and CRLF lines are read as any other notebook; an nbformat 3 notebook is upgraded to 4.
+The file is opened without following a link, and only a regular file of at most NOTEBOOK_BYTES is read.
+
+The answers to the questions at the end of each notebook (manually graded markdown cells) are
+found by their grade id or, without metadata, as the markdown cell right after the question;
+the questions themselves come from the instructor notebooks, never from the student's file.
 """
 import json
+import os
+import stat
+from functools import lru_cache
 from pathlib import Path
 
 from .course import is_test_cell, normalise
@@ -36,14 +44,31 @@ def cell_source(cell: dict) -> str:
     return "".join(source) if isinstance(source, list) else str(source)
 
 
-def read_notebook(path: Path) -> dict:
-    size = path.stat().st_size
-    if size == 0:
-        raise NotebookError("the file is empty")
-    if size > NOTEBOOK_BYTES:
-        raise NotebookError(f"the file is {size / 2**20:.0f} MiB, more than a notebook's limit of {NOTEBOOK_BYTES // 2**20} MiB")
+def read_bytes(path: Path) -> bytes:
+    """The bytes of a regular file of at most NOTEBOOK_BYTES, opened without following a link."""
     try:
-        notebook = json.loads(path.read_bytes().decode("utf-8-sig"))
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError as error:
+        raise NotebookError(f"the file cannot be opened ({error.strerror}; a link is not followed)") from None
+    with os.fdopen(fd, "rb") as file:
+        info = os.fstat(file.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise NotebookError("the file is not a regular file")
+        if info.st_size == 0:
+            raise NotebookError("the file is empty")
+        if info.st_size > NOTEBOOK_BYTES:
+            raise NotebookError(f"the file is {info.st_size / 2**20:.0f} MiB, more than a notebook's limit of "
+                                f"{NOTEBOOK_BYTES // 2**20} MiB")
+        data = file.read(NOTEBOOK_BYTES + 1)
+    if len(data) > NOTEBOOK_BYTES:
+        raise NotebookError(f"the file grew past a notebook's limit of {NOTEBOOK_BYTES // 2**20} MiB while read")
+    return data
+
+
+def read_notebook(path: Path) -> dict:
+    data = read_bytes(Path(path))
+    try:
+        notebook = json.loads(data.decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         raise NotebookError(f"the file is not a notebook (invalid JSON: {error})") from None
     if isinstance(notebook, dict) and notebook.get("nbformat") == 3:
@@ -84,3 +109,94 @@ def student_cells(path: Path, test_sources: frozenset) -> tuple:
     if metadata_lost:
         notes.append("the notebook has no nbgrader metadata (as after Colab); graded by the names of the API")
     return sources, notes
+
+
+ANSWER_CHARS = 4000  # of one answer, kept in the record (the page shows it whole, or cut with a note)
+UNTOUCHED = "YOUR ANSWER HERE"  # what nbgrader leaves in a released answer cell
+
+
+def _meta(cell: dict) -> dict:
+    meta = cell.get("metadata")
+    meta = meta.get("nbgrader") if isinstance(meta, dict) else None
+    return meta if isinstance(meta, dict) else {}
+
+
+def _words(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _text(cell: dict) -> str:
+    """A cell's source as text, whatever a malformed notebook holds there."""
+    source = cell.get("source", "")
+    return "".join(line for line in source if isinstance(line, str)) if isinstance(source, list) else str(source)
+
+
+@lru_cache(maxsize=8)
+def course_questions(source: Path) -> dict:
+    """Notebook stem -> [{id, question, points}] of its manually graded answer cells, from the instructor
+    notebooks in ``source``: the question is the markdown cell just before its answer cell."""
+    import nbformat
+
+    from autograder.exercises import NOTEBOOKS
+
+    questions = {}
+    for stem in NOTEBOOKS:
+        path = Path(source) / f"{stem}.ipynb"
+        if not path.exists():
+            continue
+        cells = nbformat.read(path, as_version=4).cells
+        for i, cell in enumerate(cells):
+            meta = _meta(cell)
+            if cell.cell_type == "markdown" and meta.get("grade") and meta.get("solution") and meta.get("grade_id"):
+                before = cells[i - 1].source if i and cells[i - 1].cell_type == "markdown" else ""
+                questions.setdefault(stem, []).append(
+                    {"id": meta["grade_id"], "question": before, "points": float(meta.get("points", 0))})
+    return questions
+
+
+def _answer(cell) -> tuple:
+    """(state, text) of an answer cell: "answered" with its text, or "not answered" (blank or untouched)."""
+    source = cell.get("source", "") if isinstance(cell, dict) else ""
+    if isinstance(source, list) and not all(isinstance(line, str) for line in source):
+        return "unreadable", "the answer cell's source is not text"
+    text = cell_source(cell) if isinstance(cell, dict) else ""
+    if _words(text) in ("", UNTOUCHED):
+        return "not answered", ""
+    return "answered", text[:ANSWER_CHARS + 1]  # one more character than kept: the page says it was cut
+
+
+def notebook_answers(path: Path, questions: list) -> list:
+    """The student's answer to each question of one notebook: [{id, question, points, state, text}].
+
+    state: "answered", "not answered", or "unreadable" (then ``text`` says why; nothing raises).
+    """
+    try:
+        cells = [c for c in read_notebook(Path(path))["cells"] if isinstance(c, dict)]
+    except (NotebookError, OSError) as error:
+        return [{**q, "state": "unreadable", "text": f"the notebook could not be read: {error}"} for q in questions]
+    found = []
+    for q in questions:
+        cell = next((c for c in cells if c.get("cell_type") == "markdown" and _meta(c).get("grade_id") == q["id"]),
+                    None)
+        if cell is None:  # metadata lost: the markdown cell right after the question
+            after = [cells[i + 1] for i, c in enumerate(cells[:-1])
+                     if c.get("cell_type") == "markdown" and cells[i + 1].get("cell_type") == "markdown"
+                     and isinstance(c.get("source"), (str, list)) and _words(_text(c)) == _words(q["question"])]
+            cell = after[0] if after else None
+        state, text = _answer(cell) if cell is not None else ("not answered", "")
+        found.append({**q, "state": state, "text": text})
+    return found
+
+
+def student_answers(notebooks: dict, source: Path | None = None) -> list:
+    """Every question of the notebooks a student handed in, with their answer, in course order.
+
+    ``notebooks``: stem -> the submitted file; ``source``: the instructor notebooks (the course's own by default).
+    """
+    if source is None:
+        from .course import load_course
+
+        source = load_course().source
+    questions = course_questions(Path(source))
+    return [{"notebook": stem, **answer} for stem in questions if stem in notebooks
+            for answer in notebook_answers(notebooks[stem], questions[stem])]

@@ -4,7 +4,8 @@ Per notebook and exercise: the score and status; each check that ran, with its i
 dtype, device, constructor arguments), expected against got, the largest difference and where
 it is, the named mistake when it is a known one, and a link to the book section that explains
 the step; then the student's own code for the exercise. A "start here" list at the top names
-the first thing to fix in each exercise that lost points.
+the first thing to fix in each exercise that lost points. Each notebook ends with its questions:
+the question, the student's answer (or "not answered") and the points to be graded by hand.
 
 Compared with nbgrader's feedback (the whole notebook back, with a score per test cell and the
 traceback of a failed assert) and Otter-Grader's per-test output (each test's name, pass or
@@ -39,6 +40,8 @@ STATUS_TEXT = {
 }
 CHECK_TEXT = {"case": 200, "message": 1000, "input": 300, "expected": 600, "got": 600, "where": 200, "mistake": 400}
 MAX_CHECKS, MAX_CELLS, CELL_CHARS, MAX_NOTES = 40, 40, 6000, 40
+MAX_ANSWERS, QUESTION_CHARS, ANSWER_CHARS = 20, 1000, 4000
+ANSWER_STATES = ("answered", "not answered", "unreadable")
 SECTION = re.compile(r"^([A-Za-z0-9_-]{1,80})(?:#([A-Za-z0-9_-]{1,120}))?$")
 
 
@@ -52,8 +55,24 @@ def book_link(section, stem: str) -> str:
     return chapter_url(found[1], found[2] or "") if found else chapter_url(stem)
 
 
+# A check whose probe raised carries only its case and message. A module whose parameters cannot hold
+# the exercise's weights says "expected <the parameters asked for>; found <what it holds>."
+# (autograder/checks/matching.py), and a recognised mistake ends the message in " Hint: <it>." (probe.py).
+EXPECTED_FOUND = re.compile(r"\bexpected ([^;]{1,1500}); found (.{1,1500}?)\.(?= Hint: |$)", re.S)
+
+
 def check_model(check: dict, stem: str) -> dict:
     model = {key: clean(check[key], limit) for key, limit in CHECK_TEXT.items() if check.get(key) not in (None, "")}
+    if check.get("passed") is not True:
+        message = model.get("message", "")
+        found = EXPECTED_FOUND.search(message)
+        if found and "expected" not in model and "got" not in model:
+            model["expected"] = clean(found[1], CHECK_TEXT["expected"])
+            model["got"] = clean(found[2], CHECK_TEXT["got"])
+        if " Hint: " in message and "mistake" not in model:
+            model["mistake"] = clean(message.split(" Hint: ", 1)[1].strip().rstrip("."), CHECK_TEXT["mistake"])
+        if "case" in model and "input" not in model:
+            model["input"] = model["case"]
     model["passed"] = check.get("passed") is True
     model["largest_difference"] = number(check.get("largest_difference"))
     model["book"] = book_link(check.get("section"), stem)
@@ -100,27 +119,46 @@ def start_here(exercises: list) -> list:
     return [{"status": status, "step": step, "exercises": found} for (status, step), found in steps.items()]
 
 
+def answer_model(answer: dict) -> dict:
+    """One question to grade by hand: the question, the student's answer (capped) and its state."""
+    state = answer.get("state") if answer.get("state") in ANSWER_STATES else "unreadable"
+    text = answer.get("text") if state != "not answered" else ""
+    return {"id": clean(answer.get("id", "?"), 100), "question": clean(answer.get("question", ""), QUESTION_CHARS),
+            "state": state, "answer": clean(text or "", ANSWER_CHARS), "points": number(answer.get("points")),
+            "graded": "by hand"}
+
+
 def feedback_model(record: dict, cells: dict) -> dict:
     """Everything the page shows, as plain JSON-able data (the page is drawn from this alone)."""
     notebooks = {}
-    for row in record.get("results", []):
-        stem = row.get("notebook") if isinstance(row.get("notebook"), str) else "?"
+
+    def notebook(stem: str) -> dict:
         if stem not in notebooks:
             sources = [c for c in (cells.get(stem) or []) if isinstance(c, str)][:MAX_CELLS]
             notebooks[stem] = {"notebook": clean(stem, 100), "anchor": anchor("nb", stem), "exercises": [],
                                "cells": [{"number": i + 1, "source": clean(s, CELL_CHARS)}
-                                         for i, s in enumerate(sources)]}
-        notebooks[stem]["exercises"].append(exercise_model(row, notebooks[stem]["cells"]))
+                                         for i, s in enumerate(sources)], "answers": []}
+        return notebooks[stem]
+
+    for row in record.get("results", []):
+        stem = row.get("notebook") if isinstance(row.get("notebook"), str) else "?"
+        notebook(stem)["exercises"].append(exercise_model(row, notebook(stem)["cells"]))
+    answers = record.get("answers") if isinstance(record.get("answers"), list) else []
+    for answer in [a for a in answers if isinstance(a, dict)][:MAX_ANSWERS]:
+        stem = answer.get("notebook") if isinstance(answer.get("notebook"), str) else "?"
+        notebook(stem)["answers"].append(answer_model(answer))
     for notebook in notebooks.values():
         exercises = notebook["exercises"]
         notebook["score"] = sum(e["score"] or 0 for e in exercises)
         notebook["max_score"] = sum(e["max_score"] or 0 for e in exercises)
     everything = [e for n in notebooks.values() for e in n["exercises"]]
+    by_hand = [a["points"] or 0 for n in notebooks.values() for a in n["answers"]]
     return {
         "student": clean(record.get("student", "?"), 100),
         "display_name": clean(record.get("display_name") or "", 200),
         "score": sum(e["score"] or 0 for e in everything),
         "max_score": sum(e["max_score"] or 0 for e in everything),
+        "to_grade_by_hand": sum(by_hand),
         "start_here": start_here(everything),
         "notebooks": list(notebooks.values()),
         "notes": [clean(n, 500) for n in record.get("notes", [])[:MAX_NOTES]],
@@ -139,7 +177,7 @@ def what_went_wrong(check: dict, name: str) -> str:
     prefix = f"{name} ({check.get('case', '')}): "
     message = message[len(prefix):] if message.startswith(prefix) else message
     if "mistake" in check:
-        message = message.split(" This looks like a known mistake:")[0]
+        message = message.split(" This looks like a known mistake:")[0].split(" Hint: ")[0]
     return message
 
 
@@ -209,8 +247,31 @@ def exercise_html(exercise: dict, cells: list) -> str:
             f'{head}{"".join(body)}</section>')
 
 
+def answer_html(answer: dict) -> str:
+    if answer["state"] == "answered":
+        given = f'<p class="label">Your answer</p><pre class="answer">{esc(answer["answer"])}</pre>'
+    elif answer["state"] == "unreadable":
+        given = f'<p class="label">Your answer</p><p>{esc(answer["answer"])}</p>'
+    else:
+        given = '<p class="label">Your answer</p><p><em>not answered</em></p>'
+    return (f'<div class="check answer-card" id="{anchor("q", answer["id"])}">'
+            f'<p class="label">Question</p><pre class="question">{esc(answer["question"])}</pre>{given}'
+            f'<p class="muted">To be graded by hand ({points(answer["points"])} {unit(answer["points"])}).</p></div>')
+
+
+def answers_html(answers: list) -> str:
+    if not answers:
+        return ""
+    hand = sum(a["points"] or 0 for a in answers)
+    return (f'<section class="card"><div class="card-head"><h3>Questions</h3><span class="score">'
+            f'{points(hand)} {unit(hand)} to be graded by hand</span></div>'
+            '<p>Your teacher reads these answers and grades them by hand; they are not part of the score above.</p>'
+            f'{"".join(answer_html(a) for a in answers)}</section>')
+
+
 def notebook_html(notebook: dict) -> str:
     exercises = "".join(exercise_html(e, notebook["cells"]) for e in notebook["exercises"])
+    exercises += answers_html(notebook.get("answers", []))
     cells = ""
     if notebook["cells"]:
         cells = (f'<details><summary>All {len(notebook["cells"])} code cells you handed in</summary>'
@@ -238,8 +299,12 @@ def student_page(model: dict) -> str:
     if model["notes"]:
         notes = ('<section id="notes"><h2>Notes from the grader</h2><ul>'
                  + "".join(f"<li>{esc(n)}</li>" for n in model["notes"]) + "</ul></section>")
+    hand = ""
+    if model.get("to_grade_by_hand"):
+        hand = f' <span class="muted">(and {points(model["to_grade_by_hand"])} {unit(model["to_grade_by_hand"])} ' \
+               'for your answers, to be graded by hand)</span>'
     body = (f'<header><h1>Feedback</h1><p>{who}: <span class="score">{points(model["score"])} / '
-            f'{points(model["max_score"])} points</span></p><nav><ul>{nav}</ul></nav></header>'
+            f'{points(model["max_score"])} points</span>{hand}</p><nav><ul>{nav}</ul></nav></header>'
             f'{start}{"".join(notebook_html(n) for n in model["notebooks"])}{notes}')
     return document(f"Feedback: {esc(model['student'])}", body)
 

@@ -2,8 +2,9 @@
 
 A histogram of the students' totals, per exercise the share of students in each status (a
 chart, with the numbers beside it), the named mistakes most students made (what the next
-lecture should address), and the students who need a look (the grader flagged their
-submission, or they have under half the points), each linked to their feedback page.
+lecture should address), how many students answered each question to be graded by hand, and
+the students who need a look (the grader flagged their submission, or they have under half the
+points), each linked to their feedback page.
 """
 from collections import Counter
 from pathlib import Path
@@ -45,6 +46,27 @@ def common_mistakes(records: list) -> list:
                     seen.add((row.get("exercise"), clean(check["mistake"], 400)))
         made.update(seen)
     return sorted(((e, m, n) for (e, m), n in made.items()), key=lambda t: (-t[2], str(t[0]), t[1]))
+
+
+def answer_counts(records: list) -> list:
+    """[(notebook, question id, students who answered it, students who handed in its notebook)], in course order."""
+    counts = {}
+    for record in records:
+        answers = record.get("answers") if isinstance(record.get("answers"), list) else []
+        for answer in (a for a in answers if isinstance(a, dict)):
+            key = (clean(answer.get("notebook", "?"), 100), clean(answer.get("id", "?"), 100))
+            answered, handed_in = counts.get(key, (0, 0))
+            counts[key] = (answered + (answer.get("state") == "answered"), handed_in + 1)
+    return [(stem, question, a, n) for (stem, question), (a, n) in counts.items()]
+
+
+def answers_list(records: list) -> str:
+    found = answer_counts(records)
+    if not found:
+        return "<p>No answers to grade by hand were handed in.</p>"
+    items = "".join(f'<li><code>{esc(question)}</code> ({esc(stem)}): <b>{answered} of {handed_in}</b> '
+                    f'student{"s" * (handed_in != 1)} answered</li>' for stem, question, answered, handed_in in found)
+    return f'<ul class="plain">{items}</ul>'
 
 
 def student_link(results: Path, student: str) -> str:
@@ -121,7 +143,8 @@ def class_page(results: Path, records: list) -> str:
                "points." if records else "No students were graded.")
     body = (f'<h1>Class results</h1><p>{summary}</p>'
             '<nav><ul><li><a href="#totals">Totals</a></li><li><a href="#exercises">Exercises</a></li>'
-            '<li><a href="#mistakes">Common mistakes</a></li><li><a href="#attention">Needs attention</a></li>'
+            '<li><a href="#mistakes">Common mistakes</a></li><li><a href="#questions">Questions</a></li>'
+            '<li><a href="#attention">Needs attention</a></li>'
             '<li><a href="#students">All students</a></li></ul></nav>'
             f'<h2 id="totals">Totals</h2><figure>{histogram(totals, maximum)}'
             '<figcaption>Students per total score.</figcaption></figure>'
@@ -129,6 +152,8 @@ def class_page(results: Path, records: list) -> str:
             f'{pass_rates(records)}'
             f'<h2 id="mistakes">Common mistakes</h2><p>Named mistakes, by how many students made each.</p>'
             f'{mistakes_list(records)}'
+            f'<h2 id="questions">Questions</h2><p>Answers to grade by hand, by how many of the students who handed '
+            f'in the notebook answered each question.</p>{answers_list(records)}'
             f'<h2 id="attention">Needs attention</h2>{attention_list(results, records)}'
             f'<h2 id="students">All students</h2><details><summary>{len(records)} students</summary>'
             '<div class="table-wrap"><table><thead><tr><th>Student</th><th>Name</th><th>Total</th><th>Attention</th>'

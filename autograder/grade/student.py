@@ -220,10 +220,12 @@ def needs_attention(grading: Grading) -> str:
 
 
 def record_of(grading: Grading, settings) -> dict:
+    from .cells import student_answers  # the answers to grade by hand, read as carefully as the code cells
+
     return {"student": grading.student, "display_name": grading.display_name,
             "fingerprint": submission_fingerprint(grading.notebooks, settings),
             "results": [r.row() for r in grading.results], "notes": grading.notes,
-            "attention": needs_attention(grading)}
+            "attention": needs_attention(grading), "answers": student_answers(grading.notebooks)}
 
 
 def write_student_feedback(grading: Grading, settings) -> Grading:

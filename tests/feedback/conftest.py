@@ -1,6 +1,7 @@
-"""The hand-built records' helpers, imported by name (Chromium comes from tests/conftest.py)."""
+"""The hand-built records' helpers, the slip catalogue (tests/notebooks/mutants.py) and the grader's class
+builder (tests/grader/grader_class.py), imported by name (Chromium comes from tests/conftest.py)."""
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).parent))
-
+TESTS = Path(__file__).parents[1]
+sys.path[:0] = [str(Path(__file__).parent), str(TESTS / "notebooks"), str(TESTS / "grader")]

@@ -28,9 +28,20 @@ def row(exercise, status="passed", checks=None, message=None) -> dict:
             "checks": checks if checks is not None else [passed_check(f"case {i}") for i in range(5)]}
 
 
+QUESTION = "**Question 1.** Why a sigmoid and not a softmax for the gates?"
+ANSWER = "Each channel gets its own gate in (0, 1); a softmax would make the channels compete."
+
+
+def answer(stem: str, number: int, text: str = ANSWER, state: str = "answered", question: str = QUESTION) -> dict:
+    """One question to grade by hand, as the grader records it (cells.student_answers)."""
+    return {"notebook": stem, "id": f"{stem[:2]}-answer-{number}", "question": question, "points": 1.0,
+            "state": state, "text": text}
+
+
 def honest() -> dict:
     return {"student": "ada", "display_name": "Ada Lovelace", "fingerprint": "f", "notes": [], "attention": "",
-            "results": [row(e) for e in EXERCISES]}
+            "results": [row(e) for e in EXERCISES],
+            "answers": [answer("01_squeeze", 1), answer("01_squeeze", 2)]}
 
 
 def failing_channel_attention() -> dict:
@@ -61,8 +72,11 @@ def typical() -> dict:
                row(by["channel_attention"], "failed", [failing_channel_attention()], "ChannelAttention: wrong."),
                row(by["spatial_attention"], "missing", [], "05_spatial_attention.ipynb was not submitted."),
                row(by["cbam"], "missing", [], "05_spatial_attention.ipynb was not submitted.")]
+    answers = [answer("02_excitation", 1), answer("02_excitation", 2, "", "not answered"),
+               answer("04_channel_attention", 1, "", "not answered")]
     return {"student": "ben", "display_name": "Ben", "fingerprint": "f", "results": results,
-            "notes": ["02_excitation.ipynb: cell 4 raised NameError"], "attention": "error: se_block"}
+            "notes": ["02_excitation.ipynb: cell 4 raised NameError"], "attention": "error: se_block",
+            "answers": answers}
 
 
 TYPICAL_CELLS = {
@@ -90,8 +104,12 @@ def hostile() -> dict:
     rows += [row(e, "error", [], IMAGE) for e in EXERCISES[1:]]
     rows[1]["status"] = "<b>bold</b>"
     rows[2]["score"] = float("inf")
+    answers = [answer("01_squeeze", 1, SCRIPT + IMAGE + ANSI + BIDI, question=IMAGE),
+               answer("01_squeeze", 2, "w" * 3000 + HUGE, "<b>graded</b>"),
+               {"notebook": "01_squeeze", "id": SCRIPT, "question": [list(range(100_000))], "points": float("inf"),
+                "state": "answered", "text": {"not": "text"}}, "not an answer"]
     return {"student": "mallory", "display_name": SCRIPT + BIDI + ANSI, "fingerprint": "f", "results": rows,
-            "notes": [SCRIPT, ANSI, HUGE], "attention": IMAGE + ANSI}
+            "notes": [SCRIPT, ANSI, HUGE], "attention": IMAGE + ANSI, "answers": answers}
 
 
 HOSTILE_CELLS = {"01_squeeze": [f"# {SCRIPT}\ndef squeeze(x):\n    return x[:, :, :1, :1]  # {IMAGE}\n", "y" * 100_000,

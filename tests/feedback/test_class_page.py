@@ -87,3 +87,14 @@ def test_hostile_records_are_escaped_on_the_class_page(tmp_path):
 def test_an_empty_class_still_gives_a_page(tmp_path):
     _, page = class_page(tmp_path, [])
     assert "No students were graded." in page.text
+
+
+def test_the_class_page_counts_who_answered_each_question(tmp_path):
+    group = klass()
+    group[2]["answers"][1] = dict(group[2]["answers"][1], state="not answered", text="")  # s2 left one untouched
+    _, page = class_page(tmp_path, group)
+    text = page.text
+    assert "01-answer-1 (01_squeeze): 4 of 4 students answered" in text
+    assert "01-answer-2 (01_squeeze): 3 of 4 students answered" in text
+    assert "02-answer-2 (02_excitation): 0 of 1 student answered" in text
+    assert "#questions" in page.hrefs and "questions" in page.ids

@@ -1,10 +1,12 @@
 """The feedback and class pages opened from disk in headless Chromium, at a phone's and a laptop's size:
-they render, run no script, request nothing, every link resolves, and nothing overflows sideways."""
+they render, run no script, request nothing, every link resolves, nothing overflows sideways, and
+axe-core finds no serious or critical accessibility violation."""
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
 import records
+from axe_playwright_python.sync_playwright import Axe
 from in_browser import LINKS, OVERFLOW, open_page
 
 from autograder.grade.feedback import write_class_page, write_feedback
@@ -43,6 +45,29 @@ def test_page_renders_inert_and_fits_the_window(browser, results, name, window):
         assert fit["wide"] <= 0 and fit["out"] == [], fit
         assert page.evaluate("Array.from(document.querySelectorAll('svg')).every("
                              "s => s.getBoundingClientRect().width > 40 && s.getBoundingClientRect().height > 8)")
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_page_has_no_serious_accessibility_violation(browser, results, name):
+    context, page, _ = open_page(browser, results / name, WINDOWS["laptop"])
+    try:
+        violations = Axe().run(page).response["violations"]  # axe is injected by playwright, not by the page
+    finally:
+        context.close()
+    assert [f"{v['id']} ({v['impact']}): {v['help']} at " + "; ".join(" ".join(n["target"]) for n in v["nodes"][:3])
+            for v in violations if v.get("impact") in {"serious", "critical"}] == []
+
+
+def test_the_questions_show_on_a_phone_with_the_answer_and_the_points(browser, results):
+    context, page, _ = open_page(browser, results / "feedback/ben/index.html", WINDOWS["phone"])
+    try:
+        card = page.locator("#q-02-answer-1")
+        card.scroll_into_view_if_needed()
+        assert card.is_visible() and records.ANSWER in card.inner_text()
+        assert "To be graded by hand (1 point)." in card.inner_text()
+        assert "not answered" in page.locator("#q-02-answer-2").inner_text()
     finally:
         context.close()
 

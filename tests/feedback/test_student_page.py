@@ -128,3 +128,47 @@ def test_an_honest_student_is_told_everything_passed(tmp_path):
     _, page, data = written(tmp_path, records.honest())
     assert data["start_here"] == [] and "Every exercise passed every check." in page.text
     assert "16 / 16 points" in page.text and "Ada Lovelace" in page.text
+
+
+def test_each_question_shows_the_answer_or_not_answered_and_is_graded_by_hand(tmp_path):
+    _, page, data = written(tmp_path, records.typical(), records.TYPICAL_CELLS)
+    shown = {(n["notebook"], a["id"]): a for n in data["notebooks"] for a in n["answers"]}
+    assert set(shown) == {("02_excitation", "02-answer-1"), ("02_excitation", "02-answer-2"),
+                          ("04_channel_attention", "04-answer-1")}
+    assert shown["02_excitation", "02-answer-1"]["state"] == "answered"
+    assert shown["02_excitation", "02-answer-1"]["answer"] == records.ANSWER
+    assert shown["02_excitation", "02-answer-2"] | {"answer": ""} == shown["02_excitation", "02-answer-2"]
+    assert [a["state"] for a in shown.values()] == ["answered", "not answered", "not answered"]
+    assert all(a["points"] == 1.0 and a["graded"] == "by hand" for a in shown.values())
+    assert data["to_grade_by_hand"] == 3.0 and data["score"] == 2.0  # kept apart from the autograded points
+    assert records.QUESTION in page.text and records.ANSWER in page.text
+    assert page.text.count("not answered") == 2 and page.text.count("To be graded by hand (1 point).") == 3
+    assert "q-02-answer-1" in page.ids and "(and 3 points for your answers, to be graded by hand)" in page.text
+
+
+def test_hostile_answers_are_escaped_capped_and_a_malformed_one_is_shown_as_unreadable(tmp_path):
+    html, page, data = written(tmp_path, records.hostile(), records.HOSTILE_CELLS)
+    answers = [a for n in data["notebooks"] for a in n["answers"]]
+    assert len(answers) == 3  # "not an answer" is no record of one
+    assert "<script" not in html and "<img" not in html and "\x1b" not in html
+    assert "&lt;script&gt;" in html and records.SCRIPT in page.text  # shown as text, never run
+    assert answers[1]["state"] == "unreadable" and "more characters cut" in answers[1]["answer"]
+    assert len(answers[1]["answer"]) < 4100 and "THE-END-OF-A-HUGE-MESSAGE" not in html
+    assert answers[2]["points"] is None and len(answers[2]["question"]) < 1100 and "99999" not in html
+
+
+def test_a_module_that_cannot_hold_the_weights_shows_what_was_expected_and_what_was_found(tmp_path):
+    record = records.honest()
+    row = next(r for r in record["results"] if r["exercise"] == "eca_block")
+    case = "ECABlock(16, gamma=1, b=0) on x (2, 16, 3, 2) float64 cpu"
+    hint = "conv.weight holds k = 3, the kernel size for the default gamma=2, b=1: pass gamma and b on"
+    message = (f"ECABlock ({case}): expected one bias-free 1-D convolution kernel of k = 5 weights "
+               f"(nn.Conv1d(1, 1, kernel_size=5, padding=2, bias=False)); found conv.weight (1, 1, 3). Hint: {hint}.")
+    row.update(status="failed", score=0.0, checks=[{"case": case, "passed": False, "message": message, "input": case,
+                                                   "mistake": hint, "section": "03_eca#how-wide-should-the-kernel-be"}])
+    _, page, data = written(tmp_path, record)
+    (check,) = exercise(data, "eca_block")["checks"]
+    assert check["expected"].startswith("one bias-free 1-D convolution kernel of k = 5 weights")
+    assert check["got"] == "conv.weight (1, 1, 3)" and hint in page.text
+    assert check["expected"] in page.text and check["got"] in page.text
+    assert data["start_here"][0]["step"] == hint

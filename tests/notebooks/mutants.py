@@ -658,6 +658,8 @@ SLIPS = {
         ("squeeze", [(", keepdim=True", "")], "keepdim"),
         ("squeeze", [("dim=(2, 3)", "dim=(0, 2, 3)")], "batch was averaged"),
         ("squeeze", [("dim=(2, 3)", "dim=(1, 2)")], "wrong axis"),
+        ("squeeze", [("keepdim=True)", "keepdim=True).mean(0, keepdim=True).expand(x.shape[0], -1, 1, 1)")],
+         "samples mixed"),
         ("squeeze", [(".mean(dim=(2, 3), keepdim=True)", ".sum(dim=(2, 3), keepdim=True) / x.shape[2]")], "divided by H"),
         ("squeeze", [("x.mean(", "x.float().mean(")], "keep the input's dtype"),
         ("squeeze", [("keepdim=True)", "keepdim=True).detach()")], _DETACH),
@@ -702,6 +704,9 @@ SLIPS = {
          _ON_CPU),
         ("se_block_own_mlp", [("self.w2(torch.relu(self.w1(", "self.w2((self.w1(")], "no ReLU"),
         ("se_block_own_mlp", [("torch.sigmoid(self.w2(", "(self.w2(")], "no sigmoid"),
+        ("se_block_own_mlp", [("torch.sigmoid(self.w2(torch.relu(self.w1(squeeze(x).reshape(n, c)))))",
+                               "torch.softmax(self.w2(torch.relu(self.w1(squeeze(x).reshape(n, c)))), dim=1)")],
+         "softmax"),
         ("se_block_own_mlp", [("bias=False", "bias=True")], "no biases"),
         ("se_block_own_mlp", [("channels // reduction", "channels / reduction")], "with //, not /"),
     ],
@@ -734,6 +739,7 @@ SLIPS = {
         ("eca_block", [("squeeze(x).reshape(n, 1, c)", "x.sum(dim=(2, 3)).reshape(n, 1, c)")], "summed"),
         ("eca_block", [("z = squeeze(x).reshape(n, 1, c)", "z = squeeze(x).reshape(1, 1, n * c)")], "flattened batch"),
         ("eca_block", [("torch.sigmoid(self.conv(z))", "self.conv(z)")], "no sigmoid"),
+        ("eca_block", [("torch.sigmoid(self.conv(z))", "torch.softmax(self.conv(z), dim=-1)")], "softmax"),
         ("eca_block", [("x * weights", "x + weights")], "added"),
         ("eca_block", [("return x * weights.reshape(n, c, 1, 1)", "return x")], "unchanged"),
         ("eca_block", [("z = squeeze(x).reshape(n, 1, c)",
@@ -764,6 +770,8 @@ SLIPS = {
         ("channel_attention", [("x.mean(dim=(2, 3))", "x.mean(dim=(1, 2))"), ("x.amax(dim=(2, 3))", "x.amax(dim=(1, 2))")],
          "pool each channel over H and W"),
         ("channel_attention", [("return x * torch", "return x + torch")], "added"),
+        ("channel_attention", [("return x * torch.sigmoid(logits).reshape(n, c, 1, 1)", "return x")], "unchanged"),
+        ("channel_attention", [("self.mlp(x.mean(dim=(2, 3)))", "self.mlp(x.sum(dim=(2, 3)))")], "summed"),
         ("channel_attention", [("torch.sigmoid(logits)", "torch.sigmoid(logits).detach()")], _DETACH),
         ("channel_attention", [("torch.sigmoid(logits)", "torch.sigmoid(logits + torch.zeros(c))")], _ON_CPU),
     ],
@@ -779,6 +787,10 @@ SLIPS = {
         ("spatial_attention", [("x.mean(dim=1, keepdim=True)", "x.mean(dim=0, keepdim=True)")], "dim=1, keepdim=True"),
         ("spatial_attention", [("x.amax(dim=1, keepdim=True)", "x.amax(dim=(0, 1), keepdim=True).expand_as(x[:, :1])")],
          "samples mixed"),
+        ("spatial_attention", [("x.amax(dim=1, keepdim=True)", "x.amax(dim=(0, 1), keepdim=True).expand_as(x[:, :1])"),
+                               ("x.mean(dim=1, keepdim=True)", "x.mean(dim=(0, 1), keepdim=True).expand_as(x[:, :1])")],
+         "samples mixed"),
+        ("spatial_attention", [("keepdim=True)], dim=1)", "keepdim=True)])")], "along dim 1"),
         ("spatial_attention", [("padding=kernel_size // 2", "padding=3")], "pad the convolution by"),
         ("spatial_attention", [("padding=kernel_size // 2", "padding=0")], "pad the convolution by"),
         ("spatial_attention", [("padding=kernel_size // 2", "padding=kernel_size - 1")], "pad the convolution by"),
@@ -806,6 +818,7 @@ SLIPS = {
         ("cbam", [("        self.spatial = SpatialAttention(kernel_size)\n",
                    "        self.spatial = SpatialAttention(kernel_size)\n        self.again = SpatialAttention(kernel_size)\n"),
                   ("self.spatial(self.channel(x))", "self.again(self.spatial(self.channel(x)))")], "226"),
+        ("cbam", [("return self.spatial(self.channel(x))", "return x")], "unchanged"),
     ],
 }
 
@@ -818,6 +831,12 @@ def slip(base: str, edits: list) -> str:
         code = code.replace(old, new)
     assert code != BASE[base]
     return code
+
+
+def named_slip(exercise_id: str, fragment: str) -> str:
+    """The code of the first catalogued slip of the exercise whose visible message names ``fragment``."""
+    base, edits, _ = next(entry for entry in SLIPS[exercise_id] if entry[2] == fragment)
+    return slip(base, edits)
 
 
 # Correct parameterisations the visible checks and the experiment cells must accept, beyond CORRECT:

@@ -13,6 +13,7 @@ import warnings
 
 import matplotlib
 import pytest
+from gallery import CORRECT as GALLERY
 
 from autograder.exercises import BY_ID, EXERCISES
 from cells import graded_cells, nbgrader, setup_code, source
@@ -56,11 +57,17 @@ def _base(exercise_id):
 
 
 def _run(exercise_id, implementation, visible_only=False):
-    """(exception or None, stderr) of the test cell (or its visible checks) against the implementation."""
+    """(exception or None, stderr) of the test cell (or its visible checks) against the implementation.
+
+    ``implementation``: source code, or an object bound to the exercise's API name.
+    """
     namespace, cell = _base(exercise_id)
     if visible_only:
         cell = cell.split(HIDDEN)[0]
-    exec(compile(implementation, IMPLEMENTATION, "exec"), namespace)
+    if isinstance(implementation, str):
+        exec(compile(implementation, IMPLEMENTATION, "exec"), namespace)
+    else:
+        namespace[BY_ID[exercise_id].name] = implementation
     stderr = io.StringIO()
     with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(stderr), \
             warnings.catch_warnings(record=True) as caught:
@@ -123,6 +130,14 @@ def _alternatives():
 def test_every_correct_parameterisation_passes_the_visible_checks(exercise_id, index, code):
     error, stderr = _run(exercise_id, code, visible_only=True)
     assert error is None, f"a correct {exercise_id} (#{index}) fails the visible checks: {type(error).__name__}: {error}"
+
+
+@pytest.mark.parametrize("exercise_id,form", [(e, f) for e in GALLERY for f in GALLERY[e]],
+                         ids=lambda v: getattr(v, "__name__", v))
+def test_every_correct_form_of_the_checks_gallery_passes_the_visible_checks(exercise_id, form):
+    """The hidden checks' own correct parameterisations (tests/checks/gallery.py) pass the visible ones too."""
+    error, _ = _run(exercise_id, form, visible_only=True)
+    assert error is None, f"{form.__name__}, a correct {exercise_id}, fails the visible checks: {error!r}"
 
 
 @pytest.mark.parametrize("exercise_id,index,code", list(_alternatives()), ids=lambda v: "" if isinstance(v, str) else None)
