@@ -57,7 +57,7 @@ def book_link(section, stem: str) -> str:
 
 # A check whose probe raised carries only its case and message. A module whose parameters cannot hold
 # the exercise's weights says "expected <the parameters asked for>; found <what it holds>."
-# (autograder/checks/matching.py), and a recognised mistake ends the message in " Hint: <it>." (probe.py).
+# (autograder/inside/matching.py), and a recognised mistake ends the message in " Hint: <it>." (probe.py).
 EXPECTED_FOUND = re.compile(r"\bexpected ([^;]{1,1500}); found (.{1,1500}?)\.(?= Hint: |$)", re.S)
 
 

@@ -1,15 +1,15 @@
 """A catalogue of common wrong implementations, so a failed check can name the likely mistake.
 
-Each mistake computes, from the canonical float64 weights of ``autograder.checks.cases``
+Each mistake computes, from the canonical float64 weights of ``autograder.inside.cases``
 (W1 (hidden, C), W2 (C, hidden), eca_kernel (k,), spatial_kernel (2, k, k)), what a
 student who made it would return. The judge reports the first mistake whose output matches the student's.
 
 Mistakes that change the parameters' sizes (biases, BatchNorm, a wrong hidden width, two
 MLPs where one is shared, a wrong kernel size, ECA's gamma and b not passed on) are named
-earlier, by the parameter matching of ``autograder.checks.matching``; mistakes that make the
+earlier, by the parameter matching of ``autograder.inside.matching``; mistakes that make the
 student's code raise (a bare ``.squeeze()`` on N = 1 or C = 1, ECA's descriptor as (N, C, 1),
 a wrong padding, ``x.max(dim=1)`` passed to ``torch.cat``, maps pooled over the wrong axis, the
-API's keywords renamed) by the probe's error hints (``autograder.checks.probe.ERROR_HINTS``);
+API's keywords renamed) by the probe's error hints (``autograder.inside.probe.ERROR_HINTS``);
 a detached gate, which changes only gradients, by the judge when a weight receives no gradient.
 """
 import math

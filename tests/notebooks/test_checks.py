@@ -9,7 +9,7 @@ from torch import nn
 
 import autograder.reference as ref
 from autograder.checks import MatchError, cases, check, probe
-from autograder.checks.cases import ECA_KERNEL_SIZES, case_input, case_weights, hidden, weight_shapes
+from autograder.inside.cases import ECA_KERNEL_SIZES, case_input, case_weights, hidden, weight_shapes
 from autograder.checks.judge import judge, reference_results
 from autograder.exercises import BY_ID, EXERCISES
 from autograder.reference.mistakes import MISTAKES, for_exercise
