@@ -10,6 +10,7 @@ the name the LMS gave as ``display_name``. A notebook renamed by a download ("01
 the newest is graded; both are noted.
 """
 import atexit
+import os
 import re
 import shutil
 import stat
@@ -115,14 +116,24 @@ def open_archive(archive: Path, scratch: Path) -> tuple:
 
 
 def admitted(infos: list) -> tuple:
-    """(indexes of the entries to write, notes): the smallest files first, within the count and size caps, so an
-    oversized upload costs only its own files; of entries repeating a name, the last (as unzip and zipfile read)."""
-    last = {}
-    for index, info in enumerate(infos):
-        last[info.filename.replace("\\", "/").rstrip("/")] = index
-    chosen, notes, total = set(), [], 0
+    """(indexes of the entries to write, notes). Within the count and size caps, notebooks, zips and receipts
+    go first, then each folder's first entries before any folder's later ones, smallest first: an oversized
+    upload costs only its own files. Of entries repeating a name, the last (as unzip and zipfile read them)."""
+    def named(info):
+        return info.filename.replace("\\", "/").rstrip("/")
+
+    last = {named(info): index for index, info in enumerate(infos)}
+    wrapping = len(os.path.commonprefix([named(info).split("/")[:-1] for info in infos])) if infos else 0
+    rank, seen = {}, {}
     for index, info in sorted(enumerate(infos), key=lambda item: (item[1].file_size, item[0])):
-        if last[info.filename.replace("\\", "/").rstrip("/")] != index:
+        parts = named(info).split("/")
+        folder = parts[wrapping] if len(parts) > wrapping + 1 else ""  # the student's folder, past wrapping ones
+        rank[index] = seen[folder] = seen.get(folder, -1) + 1
+    chosen, notes, total = set(), [], 0
+    for index, info in sorted(enumerate(infos), key=lambda item: (
+            not named(item[1]).lower().endswith((".ipynb", ".zip", ".txt")), rank[item[0]], item[1].file_size,
+            item[0])):
+        if last[named(info)] != index:
             notes.append(f"{shown(info.filename)}: repeated in the archive; the later entry used, this one skipped")
         elif len(chosen) >= MAX_ENTRIES or total + info.file_size > MAX_TOTAL_BYTES:
             notes.append(f"{shown(info.filename)}: over the archive's caps ({MAX_ENTRIES} entries, "

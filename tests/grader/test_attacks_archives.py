@@ -1,0 +1,94 @@
+"""Archives a hostile or careless student can put into a class download: one student's files never stop
+the batch nor cost another student theirs, and notebooks a student zipped up are graded like loose ones."""
+import io
+import json
+import zipfile
+
+import pytest
+
+from autograder.grade import submissions
+from autograder.grade.export import moodle_feedback
+from autograder.grade.submissions import extract, find_submissions
+
+NOTEBOOK = json.dumps({"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}).encode()
+
+
+def unpack(archive, tmp_path):
+    folder = tmp_path / "class"
+    folder.mkdir()
+    notes = extract(archive, folder)
+    return folder, notes
+
+
+def test_an_oversized_upload_loses_its_own_largest_files_not_the_batch(tmp_path, monkeypatch):
+    monkeypatch.setattr(submissions, "MAX_TOTAL_BYTES", 2**20)  # the cap, made small enough to test
+    archive = tmp_path / "class.zip"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zf:
+        for index in range(5):
+            zf.writestr(f"hog/attention/filler{index}.bin", bytes(400 * 2**10))
+        zf.writestr("zoe/attention/01_squeeze.ipynb", NOTEBOOK)
+    folder, notes = unpack(archive, tmp_path)
+    assert (folder / "zoe" / "attention" / "01_squeeze.ipynb").read_bytes() == NOTEBOOK
+    assert sum("over the archive's caps" in note for note in notes) == 3
+    assert sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) <= 2**20
+
+
+def test_an_upload_of_many_files_loses_only_what_is_over_the_count(tmp_path, monkeypatch):
+    monkeypatch.setattr(submissions, "MAX_ENTRIES", 40)
+    archive = tmp_path / "class.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.writestr("class/amy/attention/01_squeeze.ipynb", NOTEBOOK + b" " * 100)
+        zf.writestr("class/amy/attention/notes.md", b"# my notes")
+        for index in range(100):
+            zf.writestr(f"class/hog/attention/f{index}.ipynb", b"")
+    folder, notes = unpack(archive, tmp_path)
+    assert (folder / "class" / "amy" / "attention" / "01_squeeze.ipynb").exists()
+    assert len(list((folder / "class" / "hog" / "attention").iterdir())) < 40 and any("caps" in n for n in notes)
+
+
+def test_a_repeated_entry_keeps_the_later_one_as_unzip_does(tmp_path):
+    archive = tmp_path / "class.zip"
+    with zipfile.ZipFile(archive, "w") as zf, pytest.warns(UserWarning, match="Duplicate"):
+        zf.writestr("ann/attention/01_squeeze.ipynb", b"{}")
+        zf.writestr("ann/attention/01_squeeze.ipynb", NOTEBOOK)
+    folder, notes = unpack(archive, tmp_path)
+    assert (folder / "ann" / "attention" / "01_squeeze.ipynb").read_bytes() == NOTEBOOK
+    assert any("repeated" in note for note in notes)
+
+
+def zipped_notebooks(names: dict) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as zf:
+        for name, content in names.items():
+            zf.writestr(name, content)
+    return buffer.getvalue()
+
+
+def test_notebooks_a_student_zipped_are_graded_like_loose_ones(tmp_path):
+    root = tmp_path / "submitted"
+    for student, files in {
+        "ann": {"attention.zip": zipped_notebooks({"attention/01_squeeze.ipynb": NOTEBOOK,
+                                                    "attention/.ipynb_checkpoints/01_squeeze-checkpoint.ipynb": b"{}",
+                                                    "__MACOSX/attention/._01_squeeze.ipynb": b"junk"})},
+        "bob": {"01_squeeze.ipynb": NOTEBOOK, "work.zip": zipped_notebooks({"01_squeeze.ipynb": b"older"})},
+        "cat": {"broken.zip": b"PK\x03\x04 not a zip"},
+    }.items():
+        (root / student).mkdir(parents=True)
+        for name, content in files.items():
+            (root / student / name).write_bytes(content)
+    found, _ = find_submissions(root, scratch=tmp_path / "scratch")
+    by_id = {s.student: s for s in found}
+    assert by_id["ann"].notebooks["01_squeeze"].read_bytes() == NOTEBOOK
+    assert by_id["bob"].notebooks["01_squeeze"] == root / "bob" / "01_squeeze.ipynb"  # the loose file wins
+    assert by_id["cat"].notebooks == {} and any("broken.zip" in note for note in by_id["cat"].notes)
+    assert list(root.rglob("*.ipynb")) and not (root / "ann" / "attention").exists()  # SUBMISSIONS only read
+
+
+def test_moodle_feedback_names_hold_no_path_separators(tmp_path):
+    page = tmp_path / "index.html"
+    page.write_text("<p>feedback</p>")
+    students = {"17": {"name": "..\\..\\evil/../x", "total": 1.0, "max": 2.0, "pages": {"index.html": page}}}
+    moodle_feedback(students, [], tmp_path / "feedback.zip")
+    names = zipfile.ZipFile(tmp_path / "feedback.zip").namelist()
+    assert len(names) == 1 and names[0].endswith("_17_assignsubmission_file_index.html")
+    assert "/" not in names[0] and "\\" not in names[0]
