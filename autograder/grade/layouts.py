@@ -23,8 +23,11 @@ LAYOUTS = ("canvas", "moodle", "blackboard", "nbgrader", "folders")
 IGNORED = {"__MACOSX", ".ipynb_checkpoints", ".DS_Store"}
 
 CANVAS = re.compile(r"^(?P<name>[^_]+?)(?P<late>_LATE)?_(?P<user>\d+)_(?P<submission>\d+)_(?P<file>.+)$")
-MOODLE = re.compile(r"^(?P<name>.+)_(?P<participant>\d+)_assignsubmission_(?P<plugin>[a-z]+)_(?P<file>.*)$")
-BLACKBOARD = re.compile(r"^(?P<assignment>.+)_(?P<user>[^_]+)_attempt_"
+# The LMS's prefix is read up to its FIRST separator: what follows is the student's own file name, which may
+# itself look like another student's prefix ("x_43_assignsubmission_file_01_squeeze.ipynb").
+MOODLE = re.compile(r"^(?P<name>.+?)_(?P<participant>\d+)_assignsubmission_(?P<plugin>[a-z]+)_(?P<file>.*)$")
+MOODLE_FOLDER = re.compile(r"^(?P<name>.+)_(?P<participant>\d+)_assignsubmission_(?P<plugin>[a-z]+)_$")
+BLACKBOARD = re.compile(r"^(?P<assignment>.+?)_(?P<user>[^_]+)_attempt_"
                         r"(?P<date>\d{4}-\d{2}-\d{2}-\d{2}-\d{2}-\d{2})(?:_(?P<file>.+))?$")
 BLACKBOARD_NAME = re.compile(r"^Name:\s*(?P<name>.*?)\s*\((?P<user>[^()]*)\)\s*$", re.MULTILINE)
 
@@ -98,7 +101,7 @@ def canvas(root: Path) -> tuple:
 def moodle(root: Path) -> tuple:
     students, notes = {}, []
     for entry in entries(root):
-        match = MOODLE.match(entry.name)
+        match = (MOODLE_FOLDER if entry.is_dir() else MOODLE).match(entry.name)
         if not match or entry.is_symlink():
             notes.append(f"{shown(entry.name)} is not named as Moodle names submissions, ignored")
             continue
