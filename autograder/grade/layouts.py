@@ -114,7 +114,7 @@ def moodle(root: Path) -> tuple:
         student = students.setdefault(match["participant"], Student(match["participant"], readable(match["name"])))
         if entry.is_dir():
             student.files.update(plain_files(entry))
-        elif match["file"]:
+        elif match["file"] and entry.is_file():
             student.files[match["file"]] = entry
     return list(students.values()), notes
 

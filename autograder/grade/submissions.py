@@ -30,6 +30,7 @@ MAX_TOTAL_BYTES = 2 * 2**30
 MAX_ENTRY_BYTES = 50 * 2**20
 MAX_ENTRIES = 20000  # written; beyond it (or MAX_TOTAL_BYTES) the largest entries are skipped with a note
 MAX_LISTED = 1_000_000  # entries an archive may list at all (its directory is read into memory)
+MAX_NOTES = 200  # notes kept about one archive's skipped entries
 MAX_PART_BYTES = 200  # file systems refuse names over 255 bytes
 RESUBMITTED = re.compile(r"^(?P<stem>.*?)-(?P<version>\d+)$")
 
@@ -129,19 +130,21 @@ def admitted(infos: list) -> tuple:
         parts = named(info).split("/")
         folder = parts[wrapping] if len(parts) > wrapping + 1 else ""  # the student's folder, past wrapping ones
         rank[index] = seen[folder] = seen.get(folder, -1) + 1
-    chosen, notes, total = set(), [], 0
+    chosen, notes, over, total = set(), [], [], 0
     for index, info in sorted(enumerate(infos), key=lambda item: (
             not named(item[1]).lower().endswith((".ipynb", ".zip", ".txt")), rank[item[0]], item[1].file_size,
             item[0])):
         if last[named(info)] != index:
             notes.append(f"{shown(info.filename)}: repeated in the archive; the later entry used, this one skipped")
         elif len(chosen) >= MAX_ENTRIES or total + info.file_size > MAX_TOTAL_BYTES:
-            notes.append(f"{shown(info.filename)}: over the archive's caps ({MAX_ENTRIES} entries, "
-                         f"{MAX_TOTAL_BYTES} bytes in all), skipped")
+            over.append(info.filename)
         else:
             chosen.add(index)
             total += info.file_size if info.file_size <= MAX_ENTRY_BYTES else 0
-    return chosen, notes
+    if over:
+        notes.append(f"{len(over)} entries over the archive's caps ({MAX_ENTRIES} entries, {MAX_TOTAL_BYTES} bytes "
+                     f"in all) skipped, the largest ones: {', '.join(shown(name) for name in over[-5:])}")
+    return chosen, notes[:MAX_NOTES]
 
 
 def extract(archive: Path, destination: Path) -> list:
@@ -182,6 +185,8 @@ def extract(archive: Path, destination: Path) -> list:
                 skipped.append(f"{entry}: {why}, skipped")
             elif tuple(map(disk_part, parts)) != parts:
                 skipped.append(f"{entry}: name too long, shortened")
+    if len(skipped) > MAX_NOTES:
+        skipped = skipped[:MAX_NOTES] + [f"... and {len(skipped) - MAX_NOTES} more entries skipped"]
     return skipped
 
 

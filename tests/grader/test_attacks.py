@@ -43,6 +43,31 @@ class SpatialAttention(nn.Module):
         gate = self.max_conv(x.amax(1, keepdim=True)) + self.mean_conv(x.mean(1, keepdim=True))
         return x * torch.sigmoid(gate)
 """
+# Correct under the API's call protocol: Excitation(channels, reduction) builds a module, called on z.
+FACTORY_EXCITATION = """
+def Excitation(channels, reduction=16):
+    hidden = max(1, channels // reduction)
+    return nn.Sequential(nn.Linear(channels, hidden, bias=False), nn.ReLU(),
+                         nn.Linear(hidden, channels, bias=False), nn.Sigmoid())
+"""
+# Wrong: a bare .squeeze() breaks N = 1 and C = 1. A later cell wraps the sandbox's probe so that every
+# case runs on a copy of the input with N and C doubled, then slices the answer back: the edge never runs.
+EDGE_BUG_HIDDEN_FROM_THE_PROBE = """
+def squeeze(x):
+    n, c = x.shape[:2]
+    return x.mean(dim=(2, 3)).squeeze().reshape(n, c, 1, 1)
+
+import autograder.checks.probe as _p
+_original = _p.probe
+def _doubled(obj, case):
+    if not callable(obj) or isinstance(obj, type):
+        return _original(obj, case)
+    def wide(x):
+        n, c = x.shape[:2]
+        return obj(x.repeat(2, 2, 1, 1))[:n, :c]
+    return _original(wide, case)
+_p.probe = _doubled
+"""
 
 
 def notebook_bytes(notebook) -> bytes:
@@ -75,6 +100,8 @@ def graded(tmp_path_factory):
                                    "02_excitation.ipynb": damaged(solved("02_excitation"))},
         "flipped_eca": {"03_eca.ipynb": with_cells(solved("03_eca"), FLIPPED_ECA)},
         "split_spatial": {"05_spatial_attention.ipynb": with_cells(solved("05_spatial_attention"), SPLIT_SPATIAL)},
+        "factory_excitation": {"02_excitation.ipynb": with_cells(solved("02_excitation"), FACTORY_EXCITATION)},
+        "probe_wrapped": {"01_squeeze.ipynb": with_cells(solved(), EDGE_BUG_HIDDEN_FROM_THE_PROBE)},
     }
     submissions = write_class(base / "submitted", students)
     out = base / "results"
@@ -128,6 +155,30 @@ def test_an_eca_kernel_stored_flipped_passes(graded):
 def test_a_spatial_kernel_split_over_two_convolutions_passes(graded):
     rows, _, _ = graded
     assert rows["split_spatial"]["spatial_attention"]["status"] == "passed"
+
+
+@pytest.mark.xfail(strict=True, reason="probe.probe treats any non-class as a function: an Excitation factory that "
+                                       "returns the module is called on z and fails every case")
+def test_an_excitation_built_by_a_factory_function_passes(graded):
+    rows, _, _ = graded
+    assert rows["factory_excitation"]["excitation"]["status"] == "passed"
+
+
+def test_the_squeeze_bug_shows_without_the_probe_wrapper():
+    import torch
+
+    namespace = {"torch": torch}
+    exec(EDGE_BUG_HIDDEN_FROM_THE_PROBE.split("import autograder")[0], namespace)
+    with pytest.raises(RuntimeError):
+        namespace["squeeze"](torch.ones(1, 3, 2, 2))  # N = 1: the bare squeeze drops the batch axis
+
+
+@pytest.mark.xfail(strict=True, reason="harness.probe_exercise imports the probe from sys.modules after the "
+                                       "student's cells ran: a cell that wraps it hides an edge-case bug (N = 1, "
+                                       "C = 1) from every case")
+def test_a_student_cannot_wrap_the_probe_to_hide_an_edge_case_bug(graded):
+    rows, _, _ = graded
+    assert rows["probe_wrapped"]["squeeze"]["status"] == "failed"
 
 
 @pytest.mark.xfail(strict=True, reason="sandbox.host_binds binds the whole Python prefix: a non-editable install "
