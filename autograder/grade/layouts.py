@@ -55,6 +55,15 @@ def plain_files(folder: Path) -> dict:
     return {p.name: p for p in entries(folder) if p.is_file() and not p.is_symlink()}
 
 
+def files_of(folder: Path, student: "Student") -> dict:
+    """The plain files of a student's folder; one that cannot be read is noted on the student, not raised."""
+    try:
+        return plain_files(folder)
+    except OSError as error:
+        student.notes.append(f"the folder cannot be read ({error.strerror or error})")
+        return {}
+
+
 def detect(root: Path) -> str:
     """The layout whose naming most of the entries of `root` follow (``folders`` when none does)."""
     items = entries(root)
@@ -81,10 +90,7 @@ def folders(root: Path) -> tuple:
         nested = entry / ASSIGNMENT
         home = nested if nested.is_dir() and not nested.is_symlink() else entry
         student = Student(entry.name, readable(entry.name))
-        try:
-            student.files = plain_files(home)
-        except OSError as error:  # a folder the grader may not read: the student is listed, with why
-            student.notes.append(f"the folder cannot be read ({error.strerror or error})")
+        student.files = files_of(home, student)  # a folder the grader may not read: listed, with why
         students.append(student)
     return students, notes
 
@@ -113,7 +119,7 @@ def moodle(root: Path) -> tuple:
             continue
         student = students.setdefault(match["participant"], Student(match["participant"], readable(match["name"])))
         if entry.is_dir():
-            student.files.update(plain_files(entry))
+            student.files.update(files_of(entry, student))
         elif match["file"] and entry.is_file():
             student.files[match["file"]] = entry
     return list(students.values()), notes
@@ -168,7 +174,8 @@ def brightspace(root: Path) -> tuple:
     students = []
     for user, submitted in sorted(by_user.items()):
         when, _, name, folder = max(submitted)
-        student = Student(user, readable(name), plain_files(folder))
+        student = Student(user, readable(name))
+        student.files = files_of(folder, student)
         if len(submitted) > 1:
             student.notes.append(f"{len(submitted)} submissions; the newest ({when:%Y-%m-%d %H:%M}) graded")
         students.append(student)

@@ -131,3 +131,28 @@ def test_the_resume_fingerprint_reads_a_huge_file_in_bounded_memory(tmp_path):
     done = subprocess.run([sys.executable, "-c", FINGERPRINT_IN_BOUNDED_MEMORY, str(huge)], capture_output=True,
                           text=True, timeout=300)
     assert done.returncode == 0 and len(done.stdout.strip()) == 64, done.stderr[-300:]
+
+
+@pytest.mark.parametrize("layout, folder, other", [
+    ("moodle", "Eve Evans_42_assignsubmission_file_", "Zed Z_43_assignsubmission_file_"),
+    ("brightspace", "1-42 - Eve Evans - Dec 1, 2026 905 AM", "2-43 - Zed Z - Dec 1, 2026 906 AM"),
+    ("folders", "eve", "zed"),
+])
+def test_a_student_folder_that_cannot_be_read_costs_only_that_student(tmp_path, monkeypatch, layout, folder, other):
+    from autograder.grade import layouts
+
+    root = tmp_path / "download"
+    (root / folder).mkdir(parents=True)
+    (root / other).mkdir()
+    (root / other / "01_squeeze.ipynb").write_text(NOTEBOOK.decode())
+    plain = layouts.plain_files
+
+    def refusing(path):
+        if path.name == folder:
+            raise PermissionError(13, "Permission denied")
+        return plain(path)
+
+    monkeypatch.setattr(layouts, "plain_files", refusing)  # root reads any folder; a network share may not
+    found, _ = find_submissions(root, layout)
+    assert [len(s.notebooks) for s in found] == [0, 1]  # sorted by id: eve's unread, zed's found
+    assert any("cannot be read" in note for note in found[0].notes)
