@@ -73,8 +73,9 @@ def one_line(text: str) -> str:
 
 def spreadsheet_safe(value) -> str:
     """A CSV cell a spreadsheet will not run nor a terminal obey: control characters escaped, and text
-    starting like a formula prefixed with a quote (OWASP), spaces before it and full-width forms (＝) included."""
-    text = printable(str(value))
+    starting like a formula prefixed with a quote (OWASP), spaces before it and full-width forms (＝) included.
+    Newlines are escaped too: a row stays one line for tools that read CSV line by line."""
+    text = one_line(str(value))
     if unicodedata.normalize("NFKC", text.lstrip(" \u3000")[:1]).startswith(FORMULA_STARTS):
         return "'" + text
     return text

@@ -54,8 +54,7 @@ def Excitation(channels, reduction=16):
 # case runs on a copy of the input with N and C doubled, then slices the answer back: the edge never runs.
 EDGE_BUG_HIDDEN_FROM_THE_PROBE = """
 def squeeze(x):
-    n, c = x.shape[:2]
-    return x.mean(dim=(2, 3)).squeeze().reshape(n, c, 1, 1)
+    return x.mean(dim=(2, 3)).squeeze()[:, :, None, None]
 
 import autograder.checks.probe as _p
 _original = _p.probe
@@ -138,7 +137,7 @@ def test_ids_that_differ_only_in_case_are_kept_apart(graded):
                                        "process dies and the correct 01 scores 0")
 def test_a_damaged_notebook_costs_only_its_own_exercises(graded):
     rows, _, _ = graded
-    assert rows["damaged_later_notebook"]["squeeze"]["status"] == "passed"
+    assert rows["damaged_later_notebook"]["squeeze"]["status"] == "passed", rows["damaged_later_notebook"]["squeeze"]
     assert rows["damaged_later_notebook"]["excitation"]["status"] == "missing"
 
 
@@ -147,21 +146,23 @@ def test_a_damaged_notebook_costs_only_its_own_exercises(graded):
                                        "family as a transposed W1, which passes")
 def test_an_eca_kernel_stored_flipped_passes(graded):
     rows, _, _ = graded
-    assert rows["flipped_eca"]["eca_block"]["status"] == "passed"
+    assert rows["flipped_eca"]["eca_block"]["status"] == "passed", rows["flipped_eca"]["eca_block"]["message"]
 
 
 @pytest.mark.xfail(strict=True, reason="matching.match needs one parameter per canonical weight: a spatial kernel "
                                        "held as two (1, 1, k, k) convolutions is refused with a MatchError")
 def test_a_spatial_kernel_split_over_two_convolutions_passes(graded):
     rows, _, _ = graded
-    assert rows["split_spatial"]["spatial_attention"]["status"] == "passed"
+    row = rows["split_spatial"]["spatial_attention"]
+    assert row["status"] == "passed", row["message"]
 
 
 @pytest.mark.xfail(strict=True, reason="probe.probe treats any non-class as a function: an Excitation factory that "
                                        "returns the module is called on z and fails every case")
 def test_an_excitation_built_by_a_factory_function_passes(graded):
     rows, _, _ = graded
-    assert rows["factory_excitation"]["excitation"]["status"] == "passed"
+    row = rows["factory_excitation"]["excitation"]
+    assert row["status"] == "passed", row["message"]
 
 
 def test_the_squeeze_bug_shows_without_the_probe_wrapper():
@@ -169,8 +170,10 @@ def test_the_squeeze_bug_shows_without_the_probe_wrapper():
 
     namespace = {"torch": torch}
     exec(EDGE_BUG_HIDDEN_FROM_THE_PROBE.split("import autograder")[0], namespace)
-    with pytest.raises(RuntimeError):
-        namespace["squeeze"](torch.ones(1, 3, 2, 2))  # N = 1: the bare squeeze drops the batch axis
+    assert namespace["squeeze"](torch.ones(2, 3, 4, 5)).shape == (2, 3, 1, 1)
+    for shape in ((1, 3, 2, 2), (2, 1, 2, 2)):  # N = 1, C = 1: the bare squeeze drops that axis
+        with pytest.raises(IndexError):
+            namespace["squeeze"](torch.ones(shape))
 
 
 @pytest.mark.xfail(strict=True, reason="harness.probe_exercise imports the probe from sys.modules after the "
@@ -178,7 +181,8 @@ def test_the_squeeze_bug_shows_without_the_probe_wrapper():
                                        "C = 1) from every case")
 def test_a_student_cannot_wrap_the_probe_to_hide_an_edge_case_bug(graded):
     rows, _, _ = graded
-    assert rows["probe_wrapped"]["squeeze"]["status"] == "failed"
+    row = rows["probe_wrapped"]["squeeze"]
+    assert row["status"] == "failed", row["message"]
 
 
 @pytest.mark.xfail(strict=True, reason="sandbox.host_binds binds the whole Python prefix: a non-editable install "

@@ -71,3 +71,8 @@ def test_ids_never_end_with_a_dot(name):
 def test_formula_starts_behind_spaces_or_in_full_width_are_quoted(value):
     cell = spreadsheet_safe(value)
     assert cell == "'" + value and unquoted(cell) == value
+
+
+def test_a_cell_never_spans_lines():
+    assert spreadsheet_safe("Bob\n=HYPERLINK(1)") == "Bob\\n=HYPERLINK(1)"
+    assert spreadsheet_safe("\n=1") == "\\n=1"
