@@ -63,6 +63,18 @@ def grade_remotely(submission, files: dict, settings) -> tuple:
         shutil.rmtree(home, ignore_errors=True)
 
 
+def payload(submission) -> dict:
+    """The student's notebooks as bytes, each read only up to the notebook size limit (a larger file is refused
+    on the worker as too large, never read whole into this process)."""
+    from .cells import NOTEBOOK_BYTES
+
+    files = {}
+    for stem, path in submission.notebooks.items():
+        with open(path, "rb") as handle:
+            files[stem] = handle.read(NOTEBOOK_BYTES + 1)
+    return files
+
+
 def client_for(address: str):
     """(a dask Client, the LocalCluster it owns or None)."""
     import dask
@@ -96,7 +108,7 @@ def run_students(address: str, pending: list, settings, progress: bool, meanwhil
     try:
         futures = {}
         for submission in pending:
-            files = {stem: Path(path).read_bytes() for stem, path in submission.notebooks.items()}
+            files = payload(submission)
             future = client.submit(grade_remotely, submission, files, settings, key=f"grade-{submission.student}",
                                    retries=TASK_RETRIES, pure=False)
             futures[future] = submission

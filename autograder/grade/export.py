@@ -22,7 +22,7 @@ from pathlib import Path
 
 from autograder.exercises import ASSIGNMENT, EXERCISES
 
-from .names import one_line
+from .names import one_line, unquoted
 from .outputs import csv_text, write_atomically
 
 TARGETS = ("canvas", "moodle", "nbgrader")
@@ -46,11 +46,6 @@ def read_csv(path: Path) -> list:
             return list(csv.DictReader(handle))
     except (OSError, UnicodeDecodeError, csv.Error) as error:
         raise ExportError(f"cannot read {path}: {error}") from None
-
-
-def unquoted(text: str) -> str:
-    """A cell as the grader wrote it, less the quote that kept a spreadsheet from reading it as a formula."""
-    return text[1:] if text.startswith("'") and text[1:2] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def graded(results: Path) -> dict:
@@ -131,7 +126,7 @@ def moodle_feedback(students: dict, roster: list, path: Path) -> None:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
         for participant, student in sorted(students.items()):
-            name = (names.get(participant) or student["name"]).replace("/", "_")
+            name = re.sub(r"[/\\\x00-\x1f]", "_", names.get(participant) or student["name"])
             for page, file in student["pages"].items():
                 zf.writestr(f"{name}_{participant}_assignsubmission_file_{page}", file.read_bytes())
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -29,7 +29,10 @@ set -euo pipefail
 apt-get update
 DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends bubblewrap python3 python3-venv python3-pip
 python3 -m venv /autograder/venv
-/autograder/venv/bin/pip install --no-cache-dir -c /autograder/source/course/constraints.txt /autograder/source/course
+# Editable: the venv, which the sandbox sees read-only, must hold no copy of the reference or the judge; they
+# stay in /autograder/source, which run_autograder closes to everyone but root.
+/autograder/venv/bin/pip install --no-cache-dir -c /autograder/source/course/constraints.txt \
+    --editable /autograder/source/course
 """
 
 RUN = """#!/usr/bin/env bash

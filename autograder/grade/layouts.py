@@ -8,24 +8,32 @@
 - ``blackboard``: flat files ``Assignment_USERNAME_attempt_YYYY-MM-DD-HH-MM-SS_file.ipynb`` and a receipt
   ``Assignment_USERNAME_attempt_YYYY-MM-DD-HH-MM-SS.txt`` ("Name: First Last (username)"). The newest
   attempt wins. The key is the username.
+- ``brightspace``: a folder per submission, ``SUBMISSIONID-USERID - Full Name - Mon D, YYYY HMM AM/`` (older
+  downloads: ``H:MM AM``), beside an ``index.html``. A student's newest submission wins; the key is the user id.
 - ``nbgrader``: ``submitted/STUDENT/ASSIGNMENT/`` as ``nbgrader collect`` leaves it. The key is the folder.
 - ``folders``: a folder per student. The key is the folder name.
 """
 import re
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 from autograder.exercises import ASSIGNMENT
 
 from .names import readable, shown
 
-LAYOUTS = ("canvas", "moodle", "blackboard", "nbgrader", "folders")
+LAYOUTS = ("canvas", "moodle", "blackboard", "brightspace", "nbgrader", "folders")
 IGNORED = {"__MACOSX", ".ipynb_checkpoints", ".DS_Store"}
 
 CANVAS = re.compile(r"^(?P<name>[^_]+?)(?P<late>_LATE)?_(?P<user>\d+)_(?P<submission>\d+)_(?P<file>.+)$")
-MOODLE = re.compile(r"^(?P<name>.+)_(?P<participant>\d+)_assignsubmission_(?P<plugin>[a-z]+)_(?P<file>.*)$")
-BLACKBOARD = re.compile(r"^(?P<assignment>.+)_(?P<user>[^_]+)_attempt_"
+# The LMS's prefix is read up to its FIRST separator: what follows is the student's own file name, which may
+# itself look like another student's prefix ("x_43_assignsubmission_file_01_squeeze.ipynb").
+MOODLE = re.compile(r"^(?P<name>.+?)_(?P<participant>\d+)_assignsubmission_(?P<plugin>[a-z]+)_(?P<file>.*)$")
+MOODLE_FOLDER = re.compile(r"^(?P<name>.+)_(?P<participant>\d+)_assignsubmission_(?P<plugin>[a-z]+)_$")
+BLACKBOARD = re.compile(r"^(?P<assignment>.+?)_(?P<user>[^_]+)_attempt_"
                         r"(?P<date>\d{4}-\d{2}-\d{2}-\d{2}-\d{2}-\d{2})(?:_(?P<file>.+))?$")
+BRIGHTSPACE = re.compile(r"^(?P<submission>\d+)-(?P<user>\d+) - (?P<name>.+) - "
+                         r"(?P<date>[A-Z][a-z]{2} \d{1,2}, \d{4} \d{1,2}:?\d{2} [AP]M)$")
 BLACKBOARD_NAME = re.compile(r"^Name:\s*(?P<name>.*?)\s*\((?P<user>[^()]*)\)\s*$", re.MULTILINE)
 
 
@@ -47,6 +55,15 @@ def plain_files(folder: Path) -> dict:
     return {p.name: p for p in entries(folder) if p.is_file() and not p.is_symlink()}
 
 
+def files_of(folder: Path, student: "Student") -> dict:
+    """The plain files of a student's folder; one that cannot be read is noted on the student, not raised."""
+    try:
+        return plain_files(folder)
+    except OSError as error:
+        student.notes.append(f"the folder cannot be read ({error.strerror or error})")
+        return {}
+
+
 def detect(root: Path) -> str:
     """The layout whose naming most of the entries of `root` follow (``folders`` when none does)."""
     items = entries(root)
@@ -56,6 +73,7 @@ def detect(root: Path) -> str:
         "canvas": sum(bool(CANVAS.match(p.name)) for p in files),
         "blackboard": sum(bool(BLACKBOARD.match(Path(p.name).stem if p.suffix == ".txt" else p.name)) for p in files),
         "moodle": sum(bool(MOODLE.match(p.name)) for p in items),
+        "brightspace": sum(bool(BRIGHTSPACE.match(p.name)) for p in folders),
         "nbgrader": sum((p / ASSIGNMENT).is_dir() for p in folders),
     }
     best = max(votes, key=lambda name: votes[name])
@@ -72,10 +90,7 @@ def folders(root: Path) -> tuple:
         nested = entry / ASSIGNMENT
         home = nested if nested.is_dir() and not nested.is_symlink() else entry
         student = Student(entry.name, readable(entry.name))
-        try:
-            student.files = plain_files(home)
-        except OSError as error:  # a folder the grader may not read: the student is listed, with why
-            student.notes.append(f"the folder cannot be read ({error.strerror or error})")
+        student.files = files_of(home, student)  # a folder the grader may not read: listed, with why
         students.append(student)
     return students, notes
 
@@ -98,14 +113,14 @@ def canvas(root: Path) -> tuple:
 def moodle(root: Path) -> tuple:
     students, notes = {}, []
     for entry in entries(root):
-        match = MOODLE.match(entry.name)
+        match = (MOODLE_FOLDER if entry.is_dir() else MOODLE).match(entry.name)
         if not match or entry.is_symlink():
             notes.append(f"{shown(entry.name)} is not named as Moodle names submissions, ignored")
             continue
         student = students.setdefault(match["participant"], Student(match["participant"], readable(match["name"])))
         if entry.is_dir():
-            student.files.update(plain_files(entry))
-        elif match["file"]:
+            student.files.update(files_of(entry, student))
+        elif match["file"] and entry.is_file():
             student.files[match["file"]] = entry
     return list(students.values()), notes
 
@@ -134,6 +149,39 @@ def blackboard(root: Path) -> tuple:
     return students, notes
 
 
+def brightspace_date(text: str) -> datetime:
+    """"Sep 24, 2024 926 PM" or "Sep 29, 2015 4:17 PM" as a time."""
+    day, clock, half = text.rsplit(" ", 2)
+    clock = clock.replace(":", "").zfill(4)
+    return datetime.strptime(f"{day} {clock[:2]}:{clock[2:]} {half}", "%b %d, %Y %I:%M %p")
+
+
+def brightspace(root: Path) -> tuple:
+    """A folder per submission, grouped by user id; only the newest submission's files are graded."""
+    by_user, notes = {}, []
+    for entry in entries(root):
+        match = BRIGHTSPACE.match(entry.name) if entry.is_dir() and not entry.is_symlink() else None
+        if entry.name == "index.html" and entry.is_file():
+            continue  # Brightspace's own list of the download
+        try:
+            when = brightspace_date(match["date"]) if match else None
+        except ValueError:
+            when = None
+        if when is None:
+            notes.append(f"{shown(entry.name)} is not named as Brightspace names submissions, ignored")
+            continue
+        by_user.setdefault(match["user"], []).append((when, entry.name, match["name"], entry))
+    students = []
+    for user, submitted in sorted(by_user.items()):
+        when, _, name, folder = max(submitted)
+        student = Student(user, readable(name))
+        student.files = files_of(folder, student)
+        if len(submitted) > 1:
+            student.notes.append(f"{len(submitted)} submissions; the newest ({when:%Y-%m-%d %H:%M}) graded")
+        students.append(student)
+    return students, notes
+
+
 def read(root: Path, layout: str) -> tuple:
     """(students, notes) of `root` read as `layout`."""
     if layout == "canvas":
@@ -142,4 +190,6 @@ def read(root: Path, layout: str) -> tuple:
         return moodle(root)
     if layout == "blackboard":
         return blackboard(root)
+    if layout == "brightspace":
+        return brightspace(root)
     return folders(root)

@@ -9,9 +9,13 @@ the name the LMS gave as ``display_name``. A notebook renamed by a download ("01
 "Copy of 01_squeeze.ipynb") is matched by its NN_topic stem; of resubmitted files ("01_squeeze-2.ipynb")
 the newest is graded; both are noted.
 """
+import atexit
+import os
 import re
+import shutil
 import stat
 import struct
+import tempfile
 import zipfile
 import zlib
 from dataclasses import dataclass, field
@@ -24,7 +28,9 @@ from .names import one_line, readable, short_hash, shown, unique_ids
 
 MAX_TOTAL_BYTES = 2 * 2**30
 MAX_ENTRY_BYTES = 50 * 2**20
-MAX_ENTRIES = 20000
+MAX_ENTRIES = 20000  # written; beyond it (or MAX_TOTAL_BYTES) the largest entries are skipped with a note
+MAX_LISTED = 1_000_000  # entries an archive may list at all (its directory is read into memory)
+MAX_NOTES = 200  # notes kept about one archive's skipped entries
 MAX_PART_BYTES = 200  # file systems refuse names over 255 bytes
 RESUBMITTED = re.compile(r"^(?P<stem>.*?)-(?P<version>\d+)$")
 
@@ -110,16 +116,48 @@ def open_archive(archive: Path, scratch: Path) -> tuple:
         raise ArchiveError(f"{archive} is not a readable zip file: {error}") from None
 
 
+def admitted(infos: list) -> tuple:
+    """(indexes of the entries to write, notes). Within the count and size caps, notebooks, zips and receipts
+    go first, then each folder's first entries before any folder's later ones, smallest first: an oversized
+    upload costs only its own files. Of entries repeating a name, the last (as unzip and zipfile read them)."""
+    def named(info):
+        return info.filename.replace("\\", "/").rstrip("/")
+
+    last = {named(info): index for index, info in enumerate(infos)}
+    wrapping = len(os.path.commonprefix([named(info).split("/")[:-1] for info in infos])) if infos else 0
+    rank, seen = {}, {}
+    for index, info in sorted(enumerate(infos), key=lambda item: (item[1].file_size, item[0])):
+        parts = named(info).split("/")
+        folder = parts[wrapping] if len(parts) > wrapping + 1 else ""  # the student's folder, past wrapping ones
+        rank[index] = seen[folder] = seen.get(folder, -1) + 1
+    chosen, notes, over, total = set(), [], [], 0
+    for index, info in sorted(enumerate(infos), key=lambda item: (
+            not named(item[1]).lower().endswith((".ipynb", ".zip", ".txt")), rank[item[0]], item[1].file_size,
+            item[0])):
+        if last[named(info)] != index:
+            notes.append(f"{shown(info.filename)}: repeated in the archive; the later entry used, this one skipped")
+        elif len(chosen) >= MAX_ENTRIES or total + info.file_size > MAX_TOTAL_BYTES:
+            over.append(info.filename)
+        else:
+            chosen.add(index)
+            total += info.file_size if info.file_size <= MAX_ENTRY_BYTES else 0
+    if over:
+        notes.append(f"{len(over)} entries over the archive's caps ({MAX_ENTRIES} entries, {MAX_TOTAL_BYTES} bytes "
+                     f"in all) skipped, the largest ones: {', '.join(shown(name) for name in over[-5:])}")
+    return chosen, notes[:MAX_NOTES]
+
+
 def extract(archive: Path, destination: Path) -> list:
     """Extract `archive` into `destination`; returns messages about skipped entries."""
     zf, repaired = open_archive(Path(archive), Path(destination).parent)
-    skipped = []
     with zf:
         infos = zf.infolist()
-        if len(infos) > MAX_ENTRIES:
-            raise ArchiveError(f"{archive} holds {len(infos)} entries, more than {MAX_ENTRIES}")
-        total = 0
+        if len(infos) > MAX_LISTED:
+            raise ArchiveError(f"{archive} lists {len(infos)} entries, more than {MAX_LISTED}")
+        chosen, skipped = admitted(infos)
         for index, info in enumerate(infos):
+            if index not in chosen:
+                continue
             name = info.filename
             if index in repaired:
                 name = name.encode("cp437").decode("utf-8", "replace")  # what the student's zip tool meant
@@ -135,9 +173,6 @@ def extract(archive: Path, destination: Path) -> list:
             if not info.is_dir() and info.file_size > MAX_ENTRY_BYTES:
                 skipped.append(f"{entry}: {info.file_size} bytes, more than {MAX_ENTRY_BYTES}, skipped")
                 continue
-            total += info.file_size
-            if total > MAX_TOTAL_BYTES:
-                raise ArchiveError(f"{archive} unpacks to more than {MAX_TOTAL_BYTES} bytes")
             target = Path(destination).joinpath(*map(disk_part, parts))
             try:
                 why = write_entry(zf, info, target)
@@ -150,6 +185,8 @@ def extract(archive: Path, destination: Path) -> list:
                 skipped.append(f"{entry}: {why}, skipped")
             elif tuple(map(disk_part, parts)) != parts:
                 skipped.append(f"{entry}: name too long, shortened")
+    if len(skipped) > MAX_NOTES:
+        skipped = skipped[:MAX_NOTES] + [f"... and {len(skipped) - MAX_NOTES} more entries skipped"]
     return skipped
 
 
@@ -220,8 +257,40 @@ def match_notebooks(files: dict) -> tuple:
     return found, notes
 
 
-def find_submissions(root: Path, layout: str = "auto") -> tuple:
-    """(submissions sorted by student id, notes about entries that are not students) of `root` as `layout`."""
+def private_scratch() -> Path:
+    """A private folder for unpacking students' own archives, removed when the grader exits."""
+    folder = Path(tempfile.mkdtemp(prefix="autograder-unzipped-"))
+    atexit.register(shutil.rmtree, folder, True)
+    return folder
+
+
+def unpacked(files: dict, into: Path) -> tuple:
+    """(`files` with the notebooks of the student's own .zip files added, notes): a student who uploaded their
+    notebooks zipped is graded like one who uploaded them loose (loose files win on equal names; one level)."""
+    archives = sorted(n for n in files if n.lower().endswith(".zip"))
+    kept, notes = {n: p for n, p in files.items() if n not in archives}, []
+    for number, name in enumerate(archives):
+        folder = into / str(number)
+        folder.mkdir(parents=True)
+        try:
+            skipped = extract(files[name], folder)
+        except ArchiveError:
+            notes.append(f"{one_line(name)}: not a readable zip file, ignored")
+            continue
+        inside = sorted(p for p in folder.rglob("*.ipynb") if p.is_file() and not p.is_symlink()
+                        and ".ipynb_checkpoints" not in p.parts)
+        notes.append(f"{one_line(name)} unpacked: {len(inside)} notebooks" +
+                     (f" ({len(skipped)} entries skipped)" if skipped else ""))
+        for path in inside:
+            kept.setdefault(path.name, path)
+    return kept, notes
+
+
+def find_submissions(root: Path, layout: str = "auto", scratch: Path | None = None) -> tuple:
+    """(submissions sorted by student id, notes about entries that are not students) of `root` as `layout`.
+
+    `scratch`: a private folder for students' own zip files, unpacked (a temporary one removed at exit if None).
+    """
     if layout not in ("auto", *layouts.LAYOUTS):
         raise ValueError(f"layout must be auto or one of {', '.join(layouts.LAYOUTS)}, got {layout!r}")
     root = class_root(Path(root))
@@ -232,6 +301,10 @@ def find_submissions(root: Path, layout: str = "auto") -> tuple:
     notes += id_notes
     submissions = []
     for student, safe in zip(students, ids):
+        if any(name.lower().endswith(".zip") for name in student.files):
+            scratch = scratch or private_scratch()
+            student.files, zip_notes = unpacked(student.files, Path(scratch) / safe)
+            student.notes += zip_notes
         notebooks, found_notes = match_notebooks(student.files)
         display = readable(student.name)
         submissions.append(Submission(safe, display, notebooks, student.notes + found_notes, readable(student.key),
