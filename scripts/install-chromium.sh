@@ -22,7 +22,7 @@ apt_has_chromium() {
 
 if command -v apt-get >/dev/null 2>&1; then
     if apt_has_chromium || { can_be_root && "${as_root[@]}" apt-get update -qq && apt_has_chromium; }; then
-        exec "$here/system-packages.sh" chromium
+        exec "$here/system-packages.sh" chromium=chromium
     fi
     if ! can_be_root; then
         echo "No Chromium for the browser tests, and apt's chromium is the snap's stub. Install playwright's" \

@@ -11,7 +11,8 @@ set -euo pipefail
 missing=()
 for arg in "$@"; do
     if [[ $arg == *=* ]]; then
-        command -v "${arg%%=*}" >/dev/null 2>&1 || missing+=("${arg#*=}")
+        found=$(type -P "${arg%%=*}" || true)  # bash falls back on a file it cannot run: check
+        [[ -n $found && -x $found ]] || missing+=("${arg#*=}")
     elif ! dpkg-query -W -f='${Status}' "$arg" 2>/dev/null | grep -q "ok installed"; then
         missing+=("$arg")
     fi

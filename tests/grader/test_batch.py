@@ -62,7 +62,7 @@ def test_finished_students_are_not_regraded_and_changed_ones_are(zipped_and_fold
 
 
 def test_an_interrupted_run_resumes_with_every_student(tmp_path):
-    folder = write_class(tmp_path / "class", {f"s{i:02d}": {"01_squeeze.ipynb": solved()} for i in range(4)})
+    folder = write_class(tmp_path / "class", {f"s{i:02d}": {"01_squeeze.ipynb": solved()} for i in range(3)})
     out = tmp_path / "results"
     command = [sys.executable, "-m", "autograder", "grade", str(folder), "--out", str(out), "--workers", "1",
                "--timeout", str(TIMEOUT), "--gradebook", str(out / "gradebook.db"), "--no-progress"]
@@ -75,10 +75,10 @@ def test_an_interrupted_run_resumes_with_every_student(tmp_path):
     os.killpg(process.pid, signal.SIGKILL)
     process.wait()
     done = {p.name: p.read_bytes() for p in (out / "students").glob("*.json")}
-    assert 1 <= len(done) < 4
+    assert 1 <= len(done) < 3
     finished = subprocess.run(command, env=env, capture_output=True, text=True, timeout=600)
     assert finished.returncode == 0, finished.stderr
-    assert sorted(grades(out)) == [f"s{i:02d}" for i in range(4)]
+    assert sorted(grades(out)) == ["s00", "s01", "s02"]
     assert all((out / "students" / name).read_bytes() == content for name, content in done.items())
     assert f"({len(done)} unchanged" in finished.stdout
 
@@ -142,7 +142,8 @@ def test_without_bubblewrap_a_loud_warning_and_the_limits_still_grade(tmp_path, 
     monkeypatch.setattr(sandbox, "_bwrap_works", False)
     folder = write_class(tmp_path / "class", {
         "right": {"01_squeeze.ipynb": solved()},
-        "wrong": {"01_squeeze.ipynb": with_cells(solved(), WRONG_SQUEEZE, "import torch\ntorch.allclose = lambda *a, **k: True\n")},
+        "wrong": {"01_squeeze.ipynb": with_cells(solved(), WRONG_SQUEEZE,
+                                                 "import torch\ntorch.allclose = lambda *a, **k: True\n")},
         "endless": {"01_squeeze.ipynb": with_cells(solved(), "def squeeze(x):\n    while True:\n        pass\n")},
     })
     rows = grade_class(folder, tmp_path / "results", timeout=4)
@@ -164,7 +165,7 @@ def sandbox_processes(marker: str) -> list:
 
 
 def test_sigterm_removes_the_private_temporary_folder_and_the_batch_resumes(tmp_path):
-    folder = write_class(tmp_path / "class", {f"s{i:02d}": {"01_squeeze.ipynb": solved()} for i in range(3)})
+    folder = write_class(tmp_path / "class", {f"s{i:02d}": {"01_squeeze.ipynb": solved()} for i in range(2)})
     out, temporary = tmp_path / "results", tmp_path / "tmp"
     temporary.mkdir()
     command = [sys.executable, "-m", "autograder", "grade", str(folder), "--out", str(out), "--workers", "1",
@@ -183,7 +184,7 @@ def test_sigterm_removes_the_private_temporary_folder_and_the_batch_resumes(tmp_
     assert not sandbox_processes(str(folders[0]))
     finished = subprocess.run(command, env=env, capture_output=True, text=True, timeout=600)
     assert finished.returncode == 0, finished.stderr
-    assert sorted(grades(out)) == ["s00", "s01", "s02"]
+    assert sorted(grades(out)) == ["s00", "s01"]
     assert "unchanged" in finished.stdout and not list(temporary.glob("autograder-*"))
 
 

@@ -41,3 +41,13 @@ def test_install_runs_once_and_again_only_when_the_pins_change(checkout):
         handle.write("# a changed pin\n")
     assert [c for c in make_install(checkout) if "pip install" in c]
     assert len(list((checkout / ".venv").glob(".installed*"))) == 1
+
+
+def test_ci_runs_the_readmes_test_command():
+    readme = (ROOT / "README.md").read_text("utf-8")
+    first_block = readme.split("```bash\n", 1)[1].split("```", 1)[0]
+    commands = [line.split("#")[0].strip() for line in first_block.splitlines()]
+    assert "make test" in commands
+    ci = [line.strip() for line in (ROOT / ".ci" / "run").read_text().splitlines()
+          if line.strip() and not line.startswith("#")]
+    assert ci[-1] == "make test"
