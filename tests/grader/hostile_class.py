@@ -164,7 +164,6 @@ class GradedClass:
     rows: dict  # student id -> {exercise: row of scores.csv}
     grades: dict  # student id -> row of grades.csv
     records: list  # every student's record, both batches
-    notes: list
     names: list  # the student folders written (ids are safe_id of these)
     out: Path  # the class's results; the endless students' are in looping_out
     looping_out: Path
@@ -187,6 +186,5 @@ def grade_hostile_class(base: Path) -> GradedClass:
     quick = grade_class(looping, looping_out, timeout=LOOPING_TIMEOUT)
     batch, quick_batch = rows.pop("batch"), quick.pop("batch")
     return GradedClass(rows={**rows, **quick}, grades={**grades(out), **grades(looping_out)},
-                       records=batch.records + quick_batch.records, notes=batch.notes + quick_batch.notes,
-                       names=sorted(everyone), out=out, looping_out=looping_out, submissions=[submissions, looping],
-                       before=before)
+                       records=batch.records + quick_batch.records, names=sorted(everyone), out=out,
+                       looping_out=looping_out, submissions=[submissions, looping], before=before)

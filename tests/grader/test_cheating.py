@@ -39,9 +39,10 @@ def test_submissions_are_never_modified(hostile_class):
 
 
 def test_no_hidden_tests_or_solutions_reach_the_feedback(hostile_class):
-    pages = [p for out in (hostile_class.out, hostile_class.looping_out) for p in (out / "feedback").rglob("*.html")]
-    assert len(pages) > len(CHEATS)
-    for page in pages:
+    students = [f"cheat_{name}" for name in CHEATS] + ["honest", "planter"]
+    folders = [hostile_class.results_of(student) / "feedback" / student for student in students]
+    assert all((folder / "index.html").is_file() for folder in folders)
+    for page in (page for folder in folders for page in folder.rglob("*.html")):
         text = page.read_text("utf-8")
         assert "BEGIN HIDDEN TESTS" not in text and "BEGIN SOLUTION" not in text and "nbgrader" not in text
 
@@ -56,3 +57,11 @@ def test_results_planted_by_an_earlier_notebook_are_not_taken(hostile_class):
     rows = hostile_class.rows["planter"]
     assert rows["squeeze"]["status"] == "passed"
     assert float(rows["cbam"]["score"]) == 0.0 and rows["cbam"]["status"] == "error"
+
+
+def test_a_notebook_that_ignores_the_alarm_runs_out_of_time_as_a_timeout(hostile_class):
+    """Its cells cannot be interrupted: the notebook's process is stopped at its budget, and that is a timeout."""
+    row = hostile_class.rows["cheat_alarm_ignored"]["squeeze"]
+    assert row["status"] == "timeout", row
+    assert "time limit" in row["message"] and "could not be graded" not in row["message"]
+    assert "timeout" in hostile_class.grades["cheat_alarm_ignored"]["needs_attention"]
