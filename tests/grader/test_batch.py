@@ -11,6 +11,7 @@ import zipfile
 import nbformat
 import pytest
 
+from autograder import cli
 from grader_class import TIMEOUT, WRONG_SQUEEZE, grade_class, grades, solved, with_cells, write_class
 
 pytestmark = [pytest.mark.needs_course, pytest.mark.slow]
@@ -103,15 +104,13 @@ def test_nbgrader_export_lists_the_scores(zipped_and_folder, tmp_path):
     assert float(rows["alice"]["raw_score"]) > float(rows["bob"]["raw_score"])
 
 
-def test_the_command_fails_clearly_when_it_cannot_run(tmp_path):
-    env = dict(os.environ)
-    result = subprocess.run([sys.executable, "-m", "autograder", "grade", str(tmp_path / "nowhere"), "--out",
-                             str(tmp_path / "r")], env=env, capture_output=True, text=True)
-    assert result.returncode != 0 and "does not exist" in result.stderr
+def test_the_command_fails_clearly_when_it_cannot_run(tmp_path, capsys):
+    """In this process (python -m autograder is the same main, tested in tests/package/test_cli.py)."""
+    assert cli.main(["grade", str(tmp_path / "nowhere"), "--out", str(tmp_path / "r")]) != 0
+    assert "does not exist" in capsys.readouterr().err
     inside = write_class(tmp_path / "class", {"a": {"01_squeeze.ipynb": solved()}})
-    result = subprocess.run([sys.executable, "-m", "autograder", "grade", str(inside), "--out", str(inside / "r")],
-                            env=env, capture_output=True, text=True)
-    assert result.returncode != 0 and "inside SUBMISSIONS" in result.stderr
+    assert cli.main(["grade", str(inside), "--out", str(inside / "r")]) != 0
+    assert "inside SUBMISSIONS" in capsys.readouterr().err
 
 
 def test_the_demo_class_shows_right_wrong_cheating_and_broken(tmp_path):
