@@ -4,15 +4,18 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 COURSE := $(PY) -m autograder
-STAMP := $(VENV)/.installed
+# Named after what the install depends on, so a clone or checkout that only touched the files
+# (newer dates, same text) finds the environment up to date.
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt | sha256sum | cut -c1-16)
 UV := uv==0.13.9
 
 .PHONY: install system-deps book test lint lab release publish grade-demo study bench constraints clean
 
-# Debian/Ubuntu packages the tests need: bubblewrap (the grader's sandbox) and Chromium (the
-# book's pages in a real browser). Installed with apt-get when missing.
-system-deps:
-	@scripts/system-packages.sh bwrap=bubblewrap chromium=chromium
+# What the tests need from the system: bubblewrap (the grader's sandbox), with apt-get, and a
+# Chromium for the pages in a real browser: Debian's chromium, else (Ubuntu) playwright's own.
+system-deps: install
+	@scripts/system-packages.sh bwrap=bubblewrap
+	@PYTHON=$(PY) scripts/install-chromium.sh
 
 # A virtual environment with the course installed editable (so every kernel, nbgrader and
 # jupyter-book import it), its dependencies held to constraints.txt.
@@ -24,8 +27,9 @@ $(PY):
 	  "$$($(PYTHON) -c 'import sys; print("python%d.%d-venv" % sys.version_info[:2])')" && \
 	  $(PYTHON) -m venv $(VENV); }
 
-$(STAMP): pyproject.toml constraints.txt | $(PY)
+$(STAMP): | $(PY)
 	$(PY) -m pip install --quiet -c constraints.txt -e '.[book,test]'
+	rm -f $(VENV)/.installed*
 	touch $@
 
 install: $(STAMP)

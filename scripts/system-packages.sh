@@ -11,7 +11,8 @@ set -euo pipefail
 missing=()
 for arg in "$@"; do
     if [[ $arg == *=* ]]; then
-        command -v "${arg%%=*}" >/dev/null 2>&1 || missing+=("${arg#*=}")
+        found=$(type -P "${arg%%=*}" || true)  # bash falls back on a file it cannot run: check
+        [[ -n $found && -x $found ]] || missing+=("${arg#*=}")
     elif ! dpkg-query -W -f='${Status}' "$arg" 2>/dev/null | grep -q "ok installed"; then
         missing+=("$arg")
     fi
@@ -23,15 +24,12 @@ if ! command -v apt-get >/dev/null 2>&1; then
          "install them with its package manager, then run make again." >&2
     exit 1
 fi
-if [[ $(id -u) == 0 ]]; then
-    sudo=()
-elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
-    sudo=(sudo)
-else
+source "$(dirname "$0")/root.sh"
+if ! can_be_root; then
     echo "Missing system packages: ${missing[*]}. Install them, then run make again:" >&2
     echo "    sudo apt-get update && sudo apt-get install ${missing[*]}" >&2
     exit 1
 fi
 echo "Installing system packages: ${missing[*]}"
-"${sudo[@]}" apt-get update -qq
-DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
+"${as_root[@]}" apt-get update -qq
+DEBIAN_FRONTEND=noninteractive "${as_root[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"

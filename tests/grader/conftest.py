@@ -20,3 +20,11 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "tests/grader/" in str(item.fspath) and "needs_course" in item.keywords:
             item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def hostile_class(tmp_path_factory):
+    """The cheating and broken catalogues with an honest student (hostile_class.py), graded once for every test."""
+    from hostile_class import grade_hostile_class
+
+    return grade_hostile_class(tmp_path_factory.mktemp("hostile"))

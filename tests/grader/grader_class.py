@@ -1,5 +1,7 @@
 """Build a small class of submissions from the instructor notebooks and grade it, for the grader's tests."""
+import copy
 import csv
+import functools
 import shutil
 from pathlib import Path
 
@@ -14,12 +16,19 @@ WRONG_SQUEEZE = "def squeeze(x):\n    return x[:, :, :1, :1]  # one pixel, not t
 TIMEOUT = 10  # seconds per exercise: endless loops cost this much, a loaded CI machine needs slack
 
 
+@functools.cache
 def course():
     return load_course(ROOT)
 
 
-def solved(stem: str = "01_squeeze"):
+@functools.cache
+def _solved(stem: str):
     return solved_notebook(course(), stem)
+
+
+def solved(stem: str = "01_squeeze"):
+    """A student's notebook `stem` with every exercise solved: read once, a fresh copy each call."""
+    return copy.deepcopy(_solved(stem))
 
 
 def write_class(folder: Path, students: dict) -> Path:
