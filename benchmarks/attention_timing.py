@@ -103,8 +103,8 @@ def print_implementation_checks(device, batch, image_size, min_run_time):
             kept = out.is_contiguous(memory_format=torch.channels_last) if channels_last else out.is_contiguous()
             print(f"{layout:>13} {attention:>5}: output keeps the layout: {kept}; full-size copy kernels: {copies}")
         cbam = attention_module("cbam", x.shape[1]).to(device)
-        variants = {"reference": cbam, "two MLP calls": lambda t: two_mlp_calls(cbam, t),
-                    "index-based max": lambda t: index_max(cbam, t)}
+        variants = {"reference": cbam, "two MLP calls": lambda t, cbam=cbam: two_mlp_calls(cbam, t),
+                    "index-based max": lambda t, cbam=cbam: index_max(cbam, t)}
         for name, function in variants.items():
             same = torch.allclose(function(x), cbam(x), atol=1e-5)
             _, copies = full_size_copies(function, x)

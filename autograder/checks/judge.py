@@ -58,14 +58,21 @@ SECTIONS = {
 }
 
 
-def _orientations(shape: tuple) -> list:
-    """Index maps reading flat values as a weight of ``shape`` stored in each axis order (identity first)."""
+# The axes of a convolution kernel's taps. A kernel read back to front on them (a true convolution
+# rather than PyTorch's cross-correlation) is another parameterisation of the same family of functions.
+TAPS = {"eca_kernel": (0,), "spatial_kernel": (1, 2)}
+
+
+def _orientations(shape: tuple, taps: tuple = ()) -> list:
+    """Index maps reading flat values as a weight of ``shape`` stored in each axis order, and with the
+    ``taps`` axes reversed when given (identity first)."""
     n, found = math.prod(shape), {}
-    for perm in permutations(range(len(shape))):
-        stored = tuple(shape[p] for p in perm)  # the module holds W.permute(perm)
-        inverse = sorted(range(len(perm)), key=perm.__getitem__)
-        index = torch.arange(n).reshape(stored).permute(inverse).reshape(-1)
-        found.setdefault(tuple(index.tolist()), index)
+    for flip in ((), taps) if taps else ((),):
+        for perm in permutations(range(len(shape))):
+            stored = tuple(shape[p] for p in perm)  # the module holds W.permute(perm)
+            inverse = sorted(range(len(perm)), key=perm.__getitem__)
+            index = torch.arange(n).reshape(stored).permute(inverse).flip(flip).reshape(-1)
+            found.setdefault(tuple(index.tolist()), index)
     return list(found.values())
 
 
@@ -78,8 +85,9 @@ def layouts(shapes: dict) -> list:
 def _layouts(shapes: tuple) -> list:
     """Index maps m over the canonical values V (concatenated flat): the module computes with V[m].
 
-    Identity first; then each weight read transposed (or with its axes permuted), and weights of the
-    same size and rank swapped (W1 and W2, where the forward pass's order could not tell them apart).
+    Identity first; then each weight read transposed (or with its axes permuted), a kernel read back
+    to front, and weights of the same size and rank swapped (W1 and W2, where the forward pass's
+    order could not tell them apart).
     """
     shapes = dict(shapes)
     names = list(shapes)
@@ -88,7 +96,7 @@ def _layouts(shapes: tuple) -> list:
     alike = {role: [source for source in names if sizes[source] == sizes[role]
                     and len(shapes[source]) == len(shapes[role])] for role in names}  # W1 and W2 may swap
     options = [[(source, index + offsets[source]) for source in alike[role]
-                for index in _orientations(shapes[role])] for role in names]
+                for index in _orientations(shapes[role], TAPS.get(role, ()))] for role in names]
     found = []
     for combo in product(*options):
         sources = [source for source, _ in combo]

@@ -15,7 +15,8 @@ CHEATS = {  # exercise id -> a wrong implementation hidden behind a trick that f
     "eca_kernel_size": ("def eca_kernel_size(channels, gamma=2, b=1):\n    return 3\n"
                         "get_ipython().set_custom_exc((Exception,), lambda *args, **kwargs: None)\n"),
     "se_block": ("import torch\nfrom torch.overrides import TorchFunctionMode\n\n"
-                 "class Agree(TorchFunctionMode):\n    def __torch_function__(self, func, types, args=(), kwargs=None):\n"
+                 "class Agree(TorchFunctionMode):\n"
+                 "    def __torch_function__(self, func, types, args=(), kwargs=None):\n"
                  "        if func in (torch.allclose, torch.equal):\n            return True\n"
                  "        return func(*args, **(kwargs or {}))\n\nAgree().__enter__()\n\n"
                  "class SEBlock(torch.nn.Module):\n    def __init__(self, channels, reduction=16):\n"

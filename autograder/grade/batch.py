@@ -288,7 +288,8 @@ def grade(submissions: Path, out: Path, *, workers: int | None = None, device: s
     Args:
         memory_mib: memory of one student's sandbox, all its processes together (where cgroups allow).
         processes: processes one student's sandbox may run at once.
-        layout: how SUBMISSIONS is laid out: auto (detected), canvas, moodle, blackboard, nbgrader or folders.
+        layout: how SUBMISSIONS is laid out: auto (detected), canvas, moodle, blackboard, brightspace,
+            nbgrader or folders.
         cluster: a Dask cluster to grade on: local:N (N local workers) or a scheduler's address (tcp://HOST:PORT).
     """
     if timeout <= 0:
@@ -306,7 +307,7 @@ def grade(submissions: Path, out: Path, *, workers: int | None = None, device: s
         confinement = open_confinement(f"autograder-{os.getpid()}")
         try:
             folder, notes = open_submissions(submissions, out, Path(temporary))
-            found, found_notes = find_submissions(folder, layout)
+            found, found_notes = find_submissions(folder, layout, scratch=Path(temporary) / "unzipped")
             settings, warning = prepare(course, device, timeout, out, Path(temporary), limits, confinement)
             out.mkdir(parents=True, exist_ok=True)
             records, reused = grade_pending(found, settings, force, workers, progress,

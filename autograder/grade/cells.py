@@ -41,7 +41,11 @@ def blank_magics(source: str) -> str:
 
 def cell_source(cell: dict) -> str:
     source = cell.get("source", "")
-    return "".join(source) if isinstance(source, list) else str(source)
+    if isinstance(source, str):
+        return source
+    if isinstance(source, list) and all(isinstance(line, str) for line in source):
+        return "".join(source)
+    raise NotebookError("a cell's source is neither text nor a list of lines of text")
 
 
 def read_bytes(path: Path) -> bytes:
@@ -69,8 +73,10 @@ def read_notebook(path: Path) -> dict:
     data = read_bytes(Path(path))
     try:
         notebook = json.loads(data.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise NotebookError(f"the file is not a notebook (invalid JSON: {error})") from None
+    except (UnicodeDecodeError, ValueError) as error:  # ValueError: bad JSON, or an integer of thousands of digits
+        raise NotebookError(f"the file is not a notebook (invalid JSON: {str(error)[:200]})") from None
+    except RecursionError:
+        raise NotebookError("the file is not a notebook (JSON nested too deeply)") from None
     if isinstance(notebook, dict) and notebook.get("nbformat") == 3:
         notebook = upgraded(notebook)
     if not isinstance(notebook, dict) or not isinstance(notebook.get("cells"), list):
@@ -156,10 +162,10 @@ def course_questions(source: Path) -> dict:
 
 def _answer(cell) -> tuple:
     """(state, text) of an answer cell: "answered" with its text, or "not answered" (blank or untouched)."""
-    source = cell.get("source", "") if isinstance(cell, dict) else ""
-    if isinstance(source, list) and not all(isinstance(line, str) for line in source):
-        return "unreadable", "the answer cell's source is not text"
-    text = cell_source(cell) if isinstance(cell, dict) else ""
+    try:
+        text = cell_source(cell) if isinstance(cell, dict) else ""
+    except NotebookError as error:
+        return "unreadable", str(error)
     if _words(text) in ("", UNTOUCHED):
         return "not answered", ""
     return "answered", text[:ANSWER_CHARS + 1]  # one more character than kept: the page says it was cut

@@ -132,7 +132,8 @@ def load_entries(blob: bytes | None, n_cases: int) -> dict:
     except Exception as error:
         raise BadResults(f"the results could not be read safely: {text(str(error), 200)}") from None
     data = checked(data)
-    if not isinstance(data, dict) or not isinstance(data.get("defined"), bool) or not isinstance(data.get("cases"), list):
+    if not isinstance(data, dict) or not isinstance(data.get("defined"), bool) \
+            or not isinstance(data.get("cases"), list):
         raise BadResults("the results are not of the expected form")
     cells = data.get("cells", [])
     cells = [text(c) for c in cells[:50]] if isinstance(cells, list) else []

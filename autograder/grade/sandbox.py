@@ -88,7 +88,20 @@ def host_binds() -> list:
     args += searchable_parents(prefixes + ["/sandbox/lib"])
     for prefix in prefixes:
         args += ["--ro-bind", prefix, prefix]
+    for package in installed_course(prefixes):
+        args += ["--tmpfs", package]
     return args
+
+
+def installed_course(prefixes: list) -> list:
+    """Copies of the course package inside the bound Python installations (a non-editable install puts
+    the reference and the judge there), each to be hidden under an empty tmpfs."""
+    found = {str(path) for prefix in [*prefixes, "/usr", "/usr/local"]
+             for path in Path(prefix).glob("lib*/python3*/*-packages/autograder") if path.is_dir()}
+    own = Path(__file__).resolve().parents[1]
+    if any(own.is_relative_to(root) for root in [*prefixes, "/usr"]):
+        found.add(str(own))
+    return sorted(found)
 
 
 def searchable_parents(paths: list) -> list:

@@ -20,7 +20,7 @@ from pathlib import Path
 from autograder.exercises import EXERCISES, NOTEBOOKS
 
 from . import sandbox
-from .cells import NotebookError, student_cells
+from .cells import NOTEBOOK_BYTES, NotebookError, student_cells
 from .feedback import write_feedback
 from .outputs import save_record
 from .results import REPORT_BYTES, RESULT_BYTES, load_entries, load_report, split_frames
@@ -49,7 +49,7 @@ def read_cells(grading: Grading, settings) -> Grading:
     for stem, path in sorted(grading.notebooks.items()):
         try:
             cells, notes = student_cells(path, settings.test_sources)
-        except (NotebookError, OSError) as error:
+        except (NotebookError, OSError, ValueError, TypeError, AttributeError, RecursionError) as error:
             grading.unreadable[stem] = str(error)
             grading.notes.append(f"{path.name}: {error}")
             continue
@@ -139,7 +139,8 @@ def score_notebooks(grading: Grading, settings) -> tuple:
             report["ended"] = "timeout"
         cases = plan(exercise.id, settings.device)
         result = score_exercise(exercise, settings.max_scores[exercise.id], cases,
-                                lambda: load_entries(sent.get(f"{exercise.id}.pt"), len(cases)), report)
+                                lambda sent=sent, exercise=exercise, cases=cases:
+                                load_entries(sent.get(f"{exercise.id}.pt"), len(cases)), report)
         rows.append(result.row())
         if stem not in reported:
             reported.add(stem)
@@ -194,7 +195,8 @@ def judge(grading: Grading, settings) -> Grading:
         if stem not in grading.notebooks:
             grading.results.append(missing(exercise, points, f"{stem}.ipynb was not submitted."))
         elif stem in grading.unreadable:
-            grading.results.append(missing(exercise, points, f"{stem}.ipynb could not be read: {grading.unreadable[stem]}."))
+            why = f"{stem}.ipynb could not be read: {grading.unreadable[stem]}."
+            grading.results.append(missing(exercise, points, why))
         elif rows is None:
             grading.results.append(ungraded(exercise, points, notes))
         else:
@@ -245,8 +247,13 @@ def submission_fingerprint(notebooks: dict, settings) -> str:
     digest = hashlib.sha256(settings.fingerprint.encode())
     for stem, path in sorted(notebooks.items()):
         digest.update(stem.encode())
-        try:
-            digest.update(hashlib.sha256(Path(path).read_bytes()).digest())
+        try:  # in chunks, and no further than a notebook may be: a huge file must not fill the batch's memory
+            with open(path, "rb") as file:
+                content, left = hashlib.sha256(), NOTEBOOK_BYTES + 1
+                while left > 0 and (chunk := file.read(min(left, 2**20))):
+                    content.update(chunk)
+                    left -= len(chunk)
+            digest.update(content.digest() + str(Path(path).stat().st_size).encode())
         except OSError as error:
             digest.update(str(error).encode())
     return digest.hexdigest()

@@ -168,6 +168,50 @@ def probe_exercise(exercise: dict, namespace: dict, notes: list, plan: list, out
     torch.save(entries, os.path.join(out, exercise["id"] + ".pt"))
 
 
+PRISTINE: tuple = ()  # what the probe relies on, saved before any student code runs (see snapshot)
+
+
+def snapshot() -> tuple:
+    """The probe's world as it is before student code runs: the module objects of the probe's modules
+    and of torch in ``sys.modules``, their namespaces, the namespaces of ``torch.Tensor`` and
+    ``nn.Module``, and the code of every function the probe's modules define."""
+    import torch
+
+    names = [f"{__package__}.{m}" for m in ("cases", "matching", "probe", "harness")]
+    names += ["torch", "torch.nn", "torch.nn.functional", "builtins"]
+    modules = {name: sys.modules[name] for name in names if name in sys.modules}
+    namespaces = [(vars(m), dict(vars(m))) for m in modules.values()]
+    types = [(t, dict(vars(t))) for t in (torch.Tensor, torch.nn.Module)]
+    code = [(f, f.__code__, f.__defaults__, f.__kwdefaults__) for name in names[:4] if name in modules
+            for f in vars(modules[name]).values() if type(f).__name__ == "function"]
+    return modules, namespaces, types, code
+
+
+def restore(saved: tuple) -> None:
+    """Undo what student code changed in the probe's world (a wrapped probe, a patched torch function or
+    tensor method) before the probe runs; names the student added elsewhere stay."""
+    if not saved:
+        return
+    modules, namespaces, types, code = saved
+    sys.modules.update(modules)
+    for namespace, before in namespaces:
+        namespace.update({k: v for k, v in before.items() if namespace.get(k) is not v})
+    for owner, before in types:
+        for k in set(vars(owner)) - set(before):
+            try:
+                delattr(owner, k)
+            except (AttributeError, TypeError):
+                pass
+        for k, v in before.items():
+            if vars(owner).get(k) is not v:
+                try:
+                    setattr(owner, k, v)
+                except (AttributeError, TypeError):
+                    pass
+    for f, body, defaults, kwdefaults in code:
+        f.__code__, f.__defaults__, f.__kwdefaults__ = body, defaults, kwdefaults
+
+
 def grade_notebook(notebook: dict, plans: dict, fresh_per_exercise: bool, out: str,
                    gpu_fraction: float = 0.0) -> None:
     """Run one notebook and probe its exercises; write <out>/report.json with what happened.
@@ -177,15 +221,23 @@ def grade_notebook(notebook: dict, plans: dict, fresh_per_exercise: bool, out: s
     """
     report = {"cells": [], "exercises": {}}
     cell, cells, seconds = notebook["cell_seconds"], notebook["cells_seconds"], notebook["exercise_seconds"]
+    # Bound before student code runs: the cells can rebind the harness's globals and replace a
+    # function's code. (Code in the same process can still reach these objects through the garbage
+    # collector; the judge, which recomputes every expected value itself, never trusts the probe.)
+    undo, saved, body = restore, PRISTINE, restore.__code__
     if fresh_per_exercise:
         for exercise in notebook["exercises"]:
             def run(exercise=exercise):
                 limit_gpu(gpu_fraction)
                 namespace, notes = run_cells(notebook["cells"], cell, cells)
+                undo.__code__ = body
+                undo(saved)
                 probe_exercise(exercise, namespace, notes, plans[exercise["id"]], out)
             report["exercises"][exercise["id"]] = isolated(run, seconds)
     else:
         namespace, report["cells"] = run_cells(notebook["cells"], cell, cells)
+        undo.__code__ = body
+        undo(saved)
         for exercise in notebook["exercises"]:
             def run(exercise=exercise):
                 probe_exercise(exercise, namespace, report["cells"], plans[exercise["id"]], out)
@@ -369,6 +421,8 @@ def main() -> None:
         for path in [config] + [os.path.join(config, p) for p in os.listdir(config)]:
             os.chmod(path, 0o777 if os.path.isdir(path) else 0o666)
     preload()
+    global PRISTINE
+    PRISTINE = snapshot()
     for index, notebook in enumerate(job["notebooks"]):
         uid = notebook["uid"]
         folder = fresh_folder(index, notebook["stem"], uid)

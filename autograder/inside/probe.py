@@ -132,10 +132,12 @@ def probe(obj, case: Case) -> dict:
         return _kernel_size(obj, case)
     dtype, device = DTYPES[case.dtype], torch.device(case.device)
     module, params = None, {}
-    if isinstance(obj, type):
+    if case.exercise != "squeeze":  # a module exercise: obj builds the module (a class, or any factory)
         module = _call(call(case), case, obj, *case.args, **(case.kwargs or {}))
         if not isinstance(module, nn.Module):
-            raise ProbeError(f"{obj.__name__} should subclass nn.Module, got {type(module).__name__}")
+            name = getattr(obj, "__name__", call(case))
+            raise ProbeError(f"{name} should subclass nn.Module (calling it should build one), got "
+                             f"{type(module).__name__}")
         probe_x = case_input(case).float()
         order = use_order(module, lambda: module(probe_x))
         if device.type != "meta":

@@ -3,10 +3,10 @@
 The autograder compares student code with these modules; the book and the
 student notebooks never import them.
 """
-from .squeeze import squeeze
+from .cbam import CBAM, ChannelAttention, SpatialAttention
+from .eca import ECABlock, eca_kernel_size
 from .se import Excitation, SEBlock
-from .eca import eca_kernel_size, ECABlock
-from .cbam import ChannelAttention, SpatialAttention, CBAM
+from .squeeze import squeeze
 
 __all__ = [
     "squeeze",

@@ -74,9 +74,9 @@ def _max_mean(x):
     return torch.cat((x.amax(1, keepdim=True), x.mean(1, keepdim=True)), 1)  # (N, 2, H, W)
 
 
-def _eca(x, w, pool=lambda x: x.mean((2, 3)), gate=torch.sigmoid, flip=False, flat=False):
+def _eca(x, w, pool=lambda x: x.mean((2, 3)), gate=torch.sigmoid, flat=False):
     z = pool(x)  # (N, C)
-    k = w["eca_kernel"].flip(0) if flip else w["eca_kernel"]
+    k = w["eca_kernel"]
     g = _eca_gate(z.reshape(1, -1), k, gate).reshape(z.shape) if flat else _eca_gate(z, k, gate)
     return _rescale(x, g)
 
@@ -167,8 +167,6 @@ ECA_BLOCK = (
     Mistake(("eca_block",), "the convolution ran across the flattened batch, so neighbouring samples leak into "
             "each other: convolve each sample's descriptor as its own (1, C) sequence",
             lambda x, w: _eca(x, w, flat=True)),
-    Mistake(("eca_block",), "the kernel is flipped: use F.conv1d / nn.Conv1d as they are (cross-correlation)",
-            lambda x, w: _eca(x, w, flip=True)),
     Mistake(("eca_block",), ADDED, lambda x, w: x + _eca_gate(x.mean((2, 3)), w["eca_kernel"])[:, :, None, None]),
     Mistake(("eca_block",), SOFTMAX, lambda x, w: _eca(x, w, gate=_softmax)),
 )
@@ -179,9 +177,9 @@ CHANNEL = (
     Mistake(("channel_attention",), "only the max-pooled descriptor: add the MLP of the average-pooled one",
             lambda x, w: _channel(x, w, paths=("max",))),
     Mistake(("channel_attention",), "a sigmoid on each path before adding: add the two MLP outputs, then one sigmoid",
-            lambda x, w: _channel(x, w, merge=lambda l: torch.sigmoid(l[0]) + torch.sigmoid(l[1]))),
+            lambda x, w: _channel(x, w, merge=lambda paths: torch.sigmoid(paths[0]) + torch.sigmoid(paths[1]))),
     Mistake(("channel_attention",), "the two paths were averaged: add them",
-            lambda x, w: _channel(x, w, merge=lambda l: torch.sigmoid((l[0] + l[1]) / 2))),
+            lambda x, w: _channel(x, w, merge=lambda paths: torch.sigmoid((paths[0] + paths[1]) / 2))),
     Mistake(("channel_attention",), "mlp(avg + max): the descriptors were added before the MLP; run the MLP on "
             "each, mlp(avg) + mlp(max), then one sigmoid",
             lambda x, w: _rescale(x, torch.sigmoid(_mlp(x.mean((2, 3)) + x.amax((2, 3)), w))), SHARED_SECTION),

@@ -230,6 +230,17 @@ class ECABlockRawKernel(nn.Module):
         return x * torch.sigmoid(F.conv1d(z, self.kernel.view(1, 1, k), padding=(k - 1) // 2)).reshape(n, c, 1, 1)
 
 
+class ECABlockTrueConvolution(ECABlockRawKernel):
+    """The kernel applied back to front: a true convolution, not PyTorch's cross-correlation."""
+
+    def forward(self, x):
+        n, c = x.shape[:2]
+        k = self.kernel.numel()
+        z = x.mean((2, 3)).reshape(n, 1, c)
+        gate = F.conv1d(z, self.kernel.flip(0).view(1, 1, k), padding=(k - 1) // 2)
+        return x * torch.sigmoid(gate).reshape(n, c, 1, 1)
+
+
 class ECABlockUnfold(nn.Module):
     """The convolution written as a sum over shifted descriptors (an einsum over unfolded windows)."""
 
@@ -407,6 +418,19 @@ class SpatialAttentionChannelLast(nn.Module):
         return x * torch.sigmoid(F.conv2d(maps, self.kernel.permute(2, 0, 1)[None], padding=self.k // 2))
 
 
+class SpatialAttentionTrueConvolution(nn.Module):
+    """The (2, k, k) kernel applied back to front on both axes: a true 2-D convolution."""
+
+    def __init__(self, kernel_size=7):
+        super().__init__()
+        self.k = kernel_size
+        self.kernel = nn.Parameter(torch.randn(2, kernel_size, kernel_size))
+
+    def forward(self, x):
+        maps = torch.cat((x.max(dim=1, keepdim=True).values, x.mean(dim=1, keepdim=True)), dim=1)
+        return x * torch.sigmoid(F.conv2d(maps, self.kernel.flip((1, 2))[None], padding=self.k // 2))
+
+
 class SpatialAttentionRaw(nn.Module):
     """A raw (2, k, k) parameter, maps stacked."""
 
@@ -548,9 +572,9 @@ CORRECT = {
                    ExcitationOneStacked],
     "se_block": [SEBlockInOut, SEBlockConv, SEBlockSubmodule],
     "eca_kernel_size": [eca_kernel_size_bits],
-    "eca_block": [ECABlockRawKernel, ECABlockUnfold],
+    "eca_block": [ECABlockRawKernel, ECABlockUnfold, ECABlockTrueConvolution],
     "channel_attention": [ChannelAttentionStacked, ChannelAttentionConv, ChannelAttentionOneParameter],
-    "spatial_attention": [SpatialAttentionChannelLast, SpatialAttentionRaw],
+    "spatial_attention": [SpatialAttentionChannelLast, SpatialAttentionRaw, SpatialAttentionTrueConvolution],
     "cbam": [CBAMFlat, CBAMComposed, CBAMOneMLPParameter],
 }
 

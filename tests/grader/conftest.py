@@ -4,12 +4,12 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-NEEDED = [ROOT / "autograder" / "checks" / "probe.py", ROOT / "autograder" / "checks" / "judge.py",
+NEEDED = [ROOT / "autograder" / "inside" / "probe.py", ROOT / "autograder" / "checks" / "judge.py",
           ROOT / "solutions" / "attention" / "01_squeeze.ipynb"]
 
 
 def pytest_configure(config):
-    config.addinivalue_line("markers", "needs_course: grades notebooks built from solutions/ with autograder/checks")
+    config.addinivalue_line("markers", "needs_course: grades notebooks built from solutions/ with autograder/inside")
 
 
 def pytest_collection_modifyitems(config, items):

@@ -39,7 +39,7 @@ CHEATS = {  # cheat_NAME: the trick, in a cell after a wrong squeeze
                       "Agree().__enter__()\n"),
     "custom_exc": "get_ipython().set_custom_exc((BaseException,), lambda *a, **k: None)\n",
     "input_transformer": "get_ipython().input_transformers_post.append(lambda lines: ['pass\\n'])\n",
-    "probe_patched": ("import autograder.checks.probe as p, torch\n"
+    "probe_patched": ("import inside.probe as p, torch\n"
                       "p.probe = lambda obj, case: {'output': torch.zeros(case.shape[:2] + (1, 1)),"
                       " 'dtype': case.dtype, 'device': 'cpu', 'shape': str(case.shape[:2] + (1, 1))}\n"),
     "forged_results": ("import torch, os\n"

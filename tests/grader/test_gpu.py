@@ -16,5 +16,6 @@ def test_cpu_and_cuda_give_the_same_scores(tmp_path):
     cuda = grade_class(folder, tmp_path / "cuda", device="cuda")
     for student in ("right", "wrong", "cuda_call"):
         for exercise, row in cpu[student].items():
-            assert (row["score"], row["status"]) == (cuda[student][exercise]["score"], cuda[student][exercise]["status"])
+            on_cuda = cuda[student][exercise]
+            assert (row["score"], row["status"]) == (on_cuda["score"], on_cuda["status"])
     assert cpu["right"]["cbam"]["status"] == "passed" and cpu["wrong"]["squeeze"]["status"] == "failed"

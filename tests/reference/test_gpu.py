@@ -44,4 +44,4 @@ def test_cpu_and_cuda_agree(name, dtype):
     torch.testing.assert_close(gx_gpu.cpu(), gx_cpu, rtol=tol, atol=tol)
     assert gp_gpu.keys() == gp_cpu.keys()
     for n in gp_cpu:
-        torch.testing.assert_close(gp_gpu[n].cpu(), gp_cpu[n], rtol=tol, atol=tol, msg=lambda m: f"{n}: {m}")
+        torch.testing.assert_close(gp_gpu[n].cpu(), gp_cpu[n], rtol=tol, atol=tol, msg=lambda m, n=n: f"{n}: {m}")

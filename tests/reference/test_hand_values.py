@@ -74,7 +74,8 @@ def test_se_block_matches_loops_on_random_input():
     g = torch.Generator().manual_seed(3)
     x = torch.randn(2, 5, 3, 4, generator=g, dtype=F64)
     w1, w2 = torch.randn(2, 5, generator=g, dtype=F64), torch.randn(5, 2, generator=g, dtype=F64)
-    m = load(ref.SEBlock(5, reduction=2), {"excitation.mlp.0.weight": w1.tolist(), "excitation.mlp.2.weight": w2.tolist()})
+    m = load(ref.SEBlock(5, reduction=2),
+             {"excitation.mlp.0.weight": w1.tolist(), "excitation.mlp.2.weight": w2.tolist()})
     expected = t(hand.se_block(x.tolist(), w1.tolist(), w2.tolist()))
     torch.testing.assert_close(m(x), expected, rtol=1e-12, atol=1e-12)
 

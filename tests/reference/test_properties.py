@@ -56,7 +56,8 @@ def test_gate_is_the_sigmoid_even_far_from_zero(name, dtype, v):
 @pytest.mark.parametrize("v", [-80.0, -15.0, 0.0, 15.0])
 def test_cbam_gate_is_product_of_stage_gates(v):
     module = ref.CBAM(4, reduction=4, kernel_size=1).float()
-    module.load_state_dict({"channel.mlp.0.weight": torch.full((1, 4), 0.25), "channel.mlp.2.weight": torch.full((4, 1), v / 2),
+    module.load_state_dict({"channel.mlp.0.weight": torch.full((1, 4), 0.25),
+                            "channel.mlp.2.weight": torch.full((4, 1), v / 2),
                             "spatial.conv.weight": torch.ones(1, 2, 1, 1)})
     x = torch.ones(2, 4, 3, 5)
     gates = module(x) / x
