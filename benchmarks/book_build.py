@@ -34,7 +34,7 @@ def build(output: Path) -> tuple[float, subprocess.CompletedProcess]:
 
 def chapter_seconds(output: Path) -> dict:
     """{chapter: seconds its execution took}, as the execution cache recorded them."""
-    database = output / ".jupyter_cache" / "global.db"
+    database = output / "_build" / ".jupyter_cache" / "global.db"  # where --path-output puts the cache
     if not database.is_file():
         return {}
     with sqlite3.connect(database) as connection:
