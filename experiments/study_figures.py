@@ -117,3 +117,27 @@ def all_figures(runs, rows, models, test) -> dict:
     if channel_names:
         figures["channel_weights"] = channel_weights(models, test, channel_names)
     return figures
+
+
+def ablation_intervals(variants: list, arms=("se", "cbam")):
+    """Each ablation's paired difference from no attention (points), its 95% interval as a bar, per arm.
+
+    variants: the "variants" records of experiments/ablations.py's JSON.
+    """
+    fig, ax = plt.subplots(figsize=(8, 0.55 * len(variants) * len(arms) + 1.2))
+    names = [v["name"] for v in variants]
+    for offset, arm in zip(np.linspace(-0.18, 0.18, len(arms)), arms):
+        rows = [next(r for r in v["summary"] if r["attention"] == arm) for v in variants]
+        y = np.arange(len(variants)) + offset
+        mean = np.array([100 * r["difference_from_none_mean"] for r in rows])
+        low = np.array([100 * r["difference_from_none_low"] for r in rows])
+        high = np.array([100 * r["difference_from_none_high"] for r in rows])
+        ax.errorbar(mean, y, xerr=[mean - low, high - mean], fmt="o", capsize=3, color=COLORS[arm], label=LABELS[arm])
+    ax.axvline(0, color="black", linewidth=0.8)
+    ax.set_yticks(np.arange(len(variants)), names)
+    ax.invert_yaxis()
+    ax.set_xlabel("paired difference from no attention (accuracy points), mean and 95% interval")
+    ax.grid(axis="x", alpha=0.3)
+    ax.legend(loc="best")
+    fig.tight_layout()
+    return fig

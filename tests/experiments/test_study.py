@@ -19,17 +19,17 @@ def test_every_attention_choice_maps_images_to_ten_logits(attention, canvas):
 def test_added_parameters_are_what_each_module_holds():
     base = sum(p.numel() for p in SmallCNN("none").parameters())
     added = {name: sum(p.numel() for p in SmallCNN(name).parameters()) - base for name in ("se", "eca", "cbam")}
-    # blocks of 32 and 64 channels, reduction 8: SE 2 C^2 / 8; ECA k(32) = 3, k(64) = 3; CBAM adds 2 * 7 * 7
-    assert added["se"] == 2 * 32 * 4 + 2 * 64 * 8 == 1280
+    # blocks of 16 and 32 channels, reduction 4: SE 2 C^2 / 4; ECA k(16) = 3, k(32) = 3; CBAM adds 2 * 7 * 7
+    assert added["se"] == 2 * 16 * 4 + 2 * 32 * 8 == 640
     assert added["eca"] == 3 + 3
-    assert added["cbam"] == 1280 + 2 * 98
+    assert added["cbam"] == 640 + 2 * 98
 
 
 def test_gates_have_one_weight_per_channel_and_maps_one_per_pixel():
     images = torch.rand(5, 1, 32, 32)
     for name in ("se", "eca", "cbam"):
         gates = channel_gates(SmallCNN(name), images)
-        assert gates.shape == (5, 64) and torch.all((gates > 0) & (gates < 1))
+        assert gates.shape == (5, 32) and torch.all((gates > 0) & (gates < 1))
     assert spatial_maps(SmallCNN("cbam"), images).shape == (5, 16, 16)
     with pytest.raises(ValueError, match="no spatial map"):
         spatial_maps(SmallCNN("se"), images)
@@ -144,3 +144,25 @@ def test_the_book_runs_the_book_preset_unless_told_otherwise(monkeypatch):
     monkeypatch.setenv("COURSE_STUDY_PRESET", "huge")
     with pytest.raises(ValueError, match="COURSE_STUDY_PRESET"):
         book_config()
+
+
+def test_the_study_trains_on_the_configured_threads_and_gives_the_caller_its_own_back(monkeypatch):
+    import experiments.study as study
+
+    seen = []
+    monkeypatch.setattr(study, "_run_seeds", lambda *args: seen.append(torch.get_num_threads()) or ([], {}, None))
+    before = torch.get_num_threads()
+    study.run_study(StudyConfig(threads=1), progress=False)
+    assert seen == [1]
+    assert torch.get_num_threads() == before
+
+
+def test_the_book_preset_fits_the_build_budget():
+    """About 6,000 training images per run at most, on canvases no larger than 24: what a build of
+    under three minutes on two cores can afford (benchmarks/book_build.py measures the build)."""
+    from experiments.study import PRESETS
+
+    book = PRESETS["book"]
+    runs = book.seeds * len(book.attentions)
+    assert runs * book.epochs * book.train_images <= 25 * 6000
+    assert book.canvas <= 24 and book.threads == 1 and book.seeds >= 5
