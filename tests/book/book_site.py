@@ -15,7 +15,7 @@ STAMP = HTML / ".tested-sources.sha256"
 # Everything a build reads: the chapters and their helpers, the configuration, and the code
 # the chapters import (book/_ext/code_dependencies.py re-executes them when it changes).
 SOURCES = ("_config.yml", "_toc.yml", "book", "experiments", "autograder/exercises.py",
-           "pyproject.toml", "constraints.txt")
+           "autograder/inside/exercises.py", "autograder/reference", "pyproject.toml", "constraints.txt")
 # Pages Sphinx writes besides the chapters.
 EXTRA_PAGES = ("genindex", "search")
 
