@@ -59,7 +59,7 @@ def plain_details(details) -> dict:
 
 def judged(exercise, cases: list, entries: dict) -> tuple:
     """(status, message, checks) from the judge's verdict on every case."""
-    from autograder.checks.judge import judge
+    from autograder.checks.judge import error_verdict, judge
 
     if not entries["defined"]:
         return ("failed", f"`{exercise.name}` is not defined after running the notebook"
@@ -67,9 +67,10 @@ def judged(exercise, cases: list, entries: dict) -> tuple:
     failures, checks = [], []
     for case, entry in zip(cases, entries["cases"]):
         name = describe(case)
-        if not entry["ok"]:
+        if not entry["ok"]:  # the probe raised: the input, the book's section and any named mistake still shown
             failures.append(f"{name}: {entry['error']}")
-            checks.append({"case": name, "passed": False, "message": entry["error"]})
+            details = plain_details(error_verdict(exercise.id, case, entry["error"]).details)
+            checks.append({**details, "case": name, "passed": False, "message": entry["error"]})
             continue
         try:
             verdict = judge(exercise.id, case, entry["results"])

@@ -66,3 +66,18 @@ def test_tables_total_each_student(tmp_path):
                        "needs_attention": ""}]
     scores = list(csv.DictReader((tmp_path / "scores.csv").open()))
     assert [r["status"] for r in scores] == ["passed", "missing"] and scores[0]["message"] == 'ok, "quoted"'
+
+
+def test_a_check_whose_probe_raised_keeps_its_input_section_and_mistake():
+    from autograder.checks import cases
+    from autograder.exercises import BY_ID
+    from autograder.grade.scoring import judged
+
+    exercise, plan = BY_ID["eca_block"], cases("eca_block")[:2]
+    error = "ECABlock(64): expected 3 kernel taps; found 5. Hint: gamma and b were not passed on."
+    entries = {"defined": True, "cells": [], "cases": [{"ok": False, "error": error}] * 2}
+    status, _, checks = judged(exercise, plan, entries)
+    assert status == "failed" and len(checks) == 2
+    assert checks[0]["section"] == "03_eca#the-1-d-convolution-across-channels", checks[0]
+    assert checks[0]["mistake"] == "gamma and b were not passed on"
+    assert "64" in checks[0]["input"]
