@@ -164,8 +164,8 @@ def _answer(cell) -> tuple:
     """(state, text) of an answer cell: "answered" with its text, or "not answered" (blank or untouched)."""
     try:
         text = cell_source(cell) if isinstance(cell, dict) else ""
-    except NotebookError as error:
-        return "unreadable", str(error)
+    except NotebookError:
+        return "unreadable", "the answer cell's source is not text"
     if _words(text) in ("", UNTOUCHED):
         return "not answered", ""
     return "answered", text[:ANSWER_CHARS + 1]  # one more character than kept: the page says it was cut

@@ -120,9 +120,6 @@ print(submission_fingerprint({"01_squeeze": sys.argv[1]}, SimpleNamespace(finger
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason="student.submission_fingerprint hashes Path.read_bytes(): the batch's own "
-                                       "process reads a huge file of a folder SUBMISSIONS whole (MemoryError or the "
-                                       "OOM killer ends the batch); hash it in chunks (hashlib.file_digest)")
 def test_the_resume_fingerprint_reads_a_huge_file_in_bounded_memory(tmp_path):
     import subprocess
     import sys
