@@ -57,11 +57,14 @@ os.replace = lambda src, dst: None if str(dst).endswith(".json") else _replace(s
 
 
 def hostile_save(build: str) -> str:
-    """A cell that makes the notebook save `build` (an expression) instead of its probe results."""
-    return ("import torch\n_save = torch.save\n"
-            "def forged(obj, f, *args, **kwargs):\n"
-            f"    return _save({build}, f, *args, **kwargs)\n"
-            "torch.save = forged\n")
+    """A cell that makes the notebook save `build` (an expression) instead of its probe results.
+
+    It patches torch's private writer: the harness puts `torch.save` itself back before probing,
+    and these attacks are here to test the trusted side's reading of whatever bytes arrive."""
+    return ("import torch\nimport torch.serialization as _ser\n_save = _ser._save\n"
+            "def forged(obj, *args, **kwargs):\n"
+            f"    return _save({build}, *args, **kwargs)\n"
+            "_ser._save = forged\n")
 
 
 def entries(output: str) -> str:
