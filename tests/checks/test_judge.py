@@ -36,10 +36,16 @@ def test_layouts_worked_by_hand():
     assert [m.tolist() for m in layouts({"W1": (2, 3)})] == [[0, 1, 2, 3, 4, 5], [0, 2, 4, 1, 3, 5]]
     # hidden = 1: transposing a vector changes nothing; only the swap of the two same-size weights remains
     assert [m.tolist() for m in layouts({"W1": (1, 4), "W2": (4, 1)})] == [list(range(8)), [4, 5, 6, 7, 0, 1, 2, 3]]
-    assert len(layouts({"W1": (2, 8), "W2": (8, 2), "spatial_kernel": (2, 3, 3)})) == 2 * 2 * 2 * 6
-    assert [m.tolist() for m in layouts({"eca_kernel": (3,)})] == [[0, 1, 2]]
+    # W1 and W2 each as stored or transposed, swapped or not; the spatial kernel in 6 axis orders, each
+    # read as it is or back to front on its two tap axes (a true convolution)
+    assert len(layouts({"W1": (2, 8), "W2": (8, 2), "spatial_kernel": (2, 3, 3)})) == 2 * 2 * 2 * 6 * 2
+    # an ECA kernel as it is or back to front: taps [k0, k1, k2] read as [k2, k1, k0]
+    assert [m.tolist() for m in layouts({"eca_kernel": (3,)})] == [[0, 1, 2], [2, 1, 0]]
+    assert [m.tolist() for m in layouts({"eca_kernel": (1,)})] == [[0]]  # one tap: nothing to reverse
     # a spatial kernel as large as W1 is never read as W1: only same-size weights of the same rank swap
-    assert len(layouts({"W1": (3, 6), "W2": (6, 3), "spatial_kernel": (2, 3, 3)})) == 2 * 2 * 2 * 6
+    assert len(layouts({"W1": (3, 6), "W2": (6, 3), "spatial_kernel": (2, 3, 3)})) == 2 * 2 * 2 * 6 * 2
+    # (2, 1, 1): a 1x1 kernel's two taps are its two maps, never reversed
+    assert [m.tolist() for m in layouts({"spatial_kernel": (2, 1, 1)})] == [[0, 1]]
 
 
 @pytest.mark.parametrize("exercise_id", MODULES)
