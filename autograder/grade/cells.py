@@ -132,9 +132,11 @@ def _words(text: str) -> str:
 
 
 def _text(cell: dict) -> str:
-    """A cell's source as text, whatever a malformed notebook holds there."""
-    source = cell.get("source", "")
-    return "".join(line for line in source if isinstance(line, str)) if isinstance(source, list) else str(source)
+    """A cell's source as text; "" where a malformed notebook holds something else there."""
+    try:
+        return cell_source(cell)
+    except NotebookError:
+        return ""
 
 
 @lru_cache(maxsize=8)
@@ -187,7 +189,7 @@ def notebook_answers(path: Path, questions: list) -> list:
         if cell is None:  # metadata lost: the markdown cell right after the question
             after = [cells[i + 1] for i, c in enumerate(cells[:-1])
                      if c.get("cell_type") == "markdown" and cells[i + 1].get("cell_type") == "markdown"
-                     and isinstance(c.get("source"), (str, list)) and _words(_text(c)) == _words(q["question"])]
+                     and _words(_text(c)) == _words(q["question"])]
             cell = after[0] if after else None
         state, text = _answer(cell) if cell is not None else ("not answered", "")
         found.append({**q, "state": state, "text": text})
