@@ -17,7 +17,7 @@ import book_site
 
 BOOK = book_site.REPO / "book"
 CHAPTERS = ("00_introduction", "01_squeeze", "02_excitation", "03_eca", "04_channel_attention",
-            "05_spatial_attention", "08_fidelity")
+            "05_spatial_attention", "08_fidelity", "glossary")
 SOURCE_HEADING = "## Where each number comes from"
 NUMBER = re.compile(r"(?<![\w.])\d+\.\d+(?![\d.]\d)")
 SPEAKS_OF_A_PAPER = re.compile(r"\{cite:|\bpapers?\b|\breported\b|\bREADME\b", re.IGNORECASE)
