@@ -9,6 +9,8 @@ The results are a flat dict of tensors, strings and floats, so they survive
                      values in the row-major order they were written into the student's parameter
     dtype, device    of the output, as strings; shape of the output as a string
     no_grad          names of inputs/weights that received no gradient, comma-separated
+    pieces/<name>    for a weight held by several parameters: the sizes of its pieces, comma-separated,
+                     in the order its values were written into them
     type             for eca_kernel_size: the type name of the returned value
 
 When the student's code raises, the ProbeError names the likely mistake where the error
@@ -162,6 +164,8 @@ def probe(obj, case: Case) -> dict:
     if not isinstance(y, torch.Tensor):
         raise ProbeError(f"expected a tensor back, got {type(y).__name__}")
     results = {"dtype": str(y.dtype).replace("torch.", ""), "device": y.device.type, "shape": str(tuple(y.shape))}
+    results.update({f"pieces/{name}": ",".join(map(str, slot.sizes)) for name, slot in params.items()
+                    if len(slot.pieces) > 1})
     if device.type == "meta" or y.dtype != dtype or y.shape != x.shape[:2] + y.shape[2:] or not y.requires_grad:
         results["output"] = y.detach().to("cpu") if device.type != "meta" else torch.zeros(0)
         results["no_grad"] = "" if y.requires_grad else "input"
