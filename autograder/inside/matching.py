@@ -188,7 +188,8 @@ def match(module: nn.Module, exercise: str, shapes: dict, order: list, hints_for
                          f"expected {expected}.")
     names_of = {id(p): name for name, p in named}
     at = {id(q): i for i, q in enumerate(order)}
-    params = sorted((p for _, p in named if p.numel()), key=lambda p: at.get(id(p), len(order)))  # empty: no values
+    every = sorted((p for _, p in named), key=lambda p: at.get(id(p), len(order)))
+    params = [p for p in every if p.numel()]  # an empty parameter holds no values
     names, sizes = list(shapes), [math.prod(shape) for shape in shapes.values()]
     if 0 < len(params) <= MAX_PARAMS and shapes:
         for perm in permutations(params):  # the use order first: the weights are used in the same order
@@ -198,6 +199,6 @@ def match(module: nn.Module, exercise: str, shapes: dict, order: list, hints_for
                         for name, pieces in zip(names, found)}
     elif not params and not shapes:
         return {}
-    found = ", ".join(f"{names_of[id(p)]} {tuple(p.shape)}" for p in params) or "no parameters"
+    found = ", ".join(f"{names_of[id(p)]} {tuple(p.shape)}" for p in every) or "no parameters"
     hints = _hints(named, shapes, hints_for_sizes or {})
     raise MatchError(f"expected {expected}; found {found}." + "".join(f" Hint: {h}." for h in hints))

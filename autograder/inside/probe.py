@@ -140,8 +140,18 @@ def probe(obj, case: Case) -> dict:
             name = getattr(obj, "__name__", call(case))
             raise ProbeError(f"{name} should subclass nn.Module (calling it should build one), got "
                              f"{type(module).__name__}")
+        lazy = [name for name, q in module.named_parameters() if isinstance(q, nn.parameter.UninitializedParameter)]
+        if lazy:
+            raise ProbeError(f"{call(case)} has parameters without a shape yet ({', '.join(lazy)}): create them "
+                             "with their shapes in __init__ (nn.Linear, nn.Conv2d, ..., not a Lazy module), so the "
+                             "parameter count and an optimizer built right after the module see them")
+        built = {id(q) for q in module.parameters()}
         probe_x = case_input(case).float()
         order = use_order(module, lambda: module(probe_x))
+        made = [name for name, q in module.named_parameters() if id(q) not in built]
+        if made:
+            raise ProbeError(f"{call(case)} creates parameters inside forward ({', '.join(made)}): create them in "
+                             "__init__, so the parameter count and an optimizer built right after the module see them")
         if device.type != "meta":
             params = match(module, case.exercise, weight_shapes(case), order, _size_hints(case))
         module.to(device=device, dtype=dtype)

@@ -279,6 +279,33 @@ def _excitation_variant(hidden=_hidden, gate=torch.sigmoid, relu=F.relu, after=l
     return Excitation
 
 
+class ExcitationLazy(nn.Module):
+    """nn.LazyLinear layers: no parameter has a shape until the first call."""
+
+    def __init__(self, channels, reduction=16):
+        super().__init__()
+        self.fc1 = nn.LazyLinear(_hidden(channels, reduction), bias=False)
+        self.fc2 = nn.LazyLinear(channels, bias=False)
+
+    def forward(self, z):
+        return torch.sigmoid(self.fc2(F.relu(self.fc1(z))))
+
+
+class ExcitationParametersInForward(nn.Module):
+    """Parameters created on the first call: an optimizer built with the module would train nothing."""
+
+    def __init__(self, channels, reduction=16):
+        super().__init__()
+        self.h = _hidden(channels, reduction)
+
+    def forward(self, z):
+        if not hasattr(self, "w1"):
+            c = z.shape[1]
+            self.w1 = nn.Parameter(torch.randn(self.h, c, dtype=z.dtype, device=z.device))
+            self.w2 = nn.Parameter(torch.randn(c, self.h, dtype=z.dtype, device=z.device))
+        return torch.sigmoid(F.linear(F.relu(F.linear(z, self.w1)), self.w2))
+
+
 ExcitationNoSigmoid = _excitation_variant(gate=lambda t: t)
 ExcitationSoftmax = _excitation_variant(gate=lambda t: torch.softmax(t, dim=1))
 ExcitationNoFloor = _excitation_variant(hidden=lambda c, r: c // r)  # hidden 0 when C < reduction
@@ -964,6 +991,32 @@ class SpatialAttentionUnfold(nn.Module):
         return x * torch.sigmoid(self.weight @ patches).view(n, 1, h, w)
 
 
+class SpatialAttentionConv3d(nn.Module):
+    """The two maps as the depth of a one-channel volume, a (2, k, k) nn.Conv3d kernel over it."""
+
+    def __init__(self, kernel_size=7):
+        super().__init__()
+        p = kernel_size // 2
+        self.conv = nn.Conv3d(1, 1, (2, kernel_size, kernel_size), padding=(0, p, p), bias=False)
+
+    def forward(self, x):
+        maps = torch.stack((x.amax(1), x.mean(1)), 1)[:, None]  # (N, 1, 2, H, W)
+        return x * torch.sigmoid(self.conv(maps)[:, 0])
+
+
+class SpatialAttentionGrouped(nn.Module):
+    """A (2, 1, k, k) kernel as a grouped convolution (one group per map), the two outputs summed."""
+
+    def __init__(self, kernel_size=7):
+        super().__init__()
+        self.weight = nn.Parameter(torch.randn(2, 1, kernel_size, kernel_size))
+
+    def forward(self, x):
+        maps = torch.cat((x.amax(1, keepdim=True), x.mean(1, keepdim=True)), 1)
+        per_map = F.conv2d(maps, self.weight, padding=self.weight.shape[-1] // 2, groups=2)  # (N, 2, H, W)
+        return x * torch.sigmoid(per_map.sum(1, keepdim=True))
+
+
 def _sa_conv_variant(mode="zeros", padding=lambda k: k // 2, gate=torch.sigmoid, after=lambda t: t,
                      mean=lambda x: x.mean(1, keepdim=True)):
     class SpatialAttention(nn.Module):
@@ -1111,6 +1164,13 @@ class CBAMCeil(nn.Module):
         return self.spatial(self.channel(x))
 
 
+class CBAMSpatialGateOfInput(CBAMComposed):
+    """The spatial gate computed from x, not from the channel stage's output."""
+
+    def forward(self, x):
+        return self.spatial(x) / x * self.channel(x)
+
+
 CBAMSpatialFirst = _cbam_variant(lambda channel, spatial, x: channel(spatial(x)))
 CBAMSideBySide = _cbam_variant(lambda channel, spatial, x: channel(x) + spatial(x))
 CBAMResidual = _cbam_variant(lambda channel, spatial, x: x + spatial(channel(x)))
@@ -1171,7 +1231,8 @@ CORRECT = {
                           ChannelAttentionBatched, ChannelAttentionTupleMax, ChannelAttentionMaxFirst],
     "spatial_attention": [SpatialAttentionChannelLast, SpatialAttentionRaw, SpatialAttentionTrueConvolution,
                           SpatialAttentionSplit, SpatialAttentionSplitMeanRegisteredFirst,
-                          SpatialAttentionSamePadding, SpatialAttentionExplicitPad, SpatialAttentionUnfold],
+                          SpatialAttentionSamePadding, SpatialAttentionExplicitPad, SpatialAttentionUnfold,
+                          SpatialAttentionConv3d, SpatialAttentionGrouped],
     "cbam": [CBAMFlat, CBAMComposed, CBAMOneMLPParameter, CBAMSplitSpatial, CBAMFactory],
 }
 
@@ -1180,9 +1241,10 @@ WRONG = {
                 (squeeze_max, ""), (squeeze_off_by_one, ""), (squeeze_width_only, "shape"), (squeeze_float, "dtype"),
                 (squeeze_batch_mixed, ""), (squeeze_detached, "no gradient")],
     "excitation": [(ExcitationNoReLU, "no ReLU"), (ExcitationRatio, "reduction=16"), (ExcitationFloatHidden, "//"),
-                   (ExcitationNoSigmoid, ""), (ExcitationSoftmax, ""), (ExcitationNoFloor, ""),
+                   (ExcitationNoSigmoid, ""), (ExcitationSoftmax, ""), (ExcitationNoFloor, "max(1, channels // r"),
                    (ExcitationCeil, "hidden width"), (ExcitationRound, "hidden width"), (ExcitationSecondReLU, ""),
-                   (ExcitationSigmoidInside, "")],
+                   (ExcitationSigmoidInside, ""), (ExcitationLazy, "in __init__"),
+                   (ExcitationParametersInForward, "inside forward")],
     "se_block": [(SEBlockBareSqueeze, ".squeeze()"), (SEBlockMax, "max pooling"), (SEBlockSum, "sum pooling"),
                  (SEBlockNoReLU, "no ReLU"), (SEBlockResidual, ""), (SEBlockAdded, ""), (SEBlockMixedSamples, ""),
                  (SEBlockGateOnly, ""), (SEBlockCeil, "hidden width")],
@@ -1210,5 +1272,6 @@ WRONG = {
                           (SpatialAttentionSumMap, ""), (SpatialAttentionPaddingMinusOne, "padding"),
                           (SpatialAttentionSharedKernel, ""), (SpatialAttentionSplitOneMap, "")],
     "cbam": [(CBAMPositionalOnly, "reduction=16"), (CBAMNoReLU, "no ReLU"), (CBAMSpatialFirst, ""),
-             (CBAMSideBySide, ""), (CBAMResidual, ""), (CBAMCeil, "hidden width")],
+             (CBAMSideBySide, ""), (CBAMResidual, ""), (CBAMCeil, "hidden width"),
+             (CBAMSpatialGateOfInput, "")],
 }
