@@ -64,8 +64,11 @@ SECTIONS = {
 TAPS = {"eca_kernel": (0,), "spatial_kernel": (1, 2)}
 
 
-# A weight reported in more pieces than this is read in its stored order only (the search stays small).
-MAX_PIECES = 4
+# Pieces of one weight are tried in every order only up to MAX_PIECES pieces, and up to ORDERS orders over all
+# weights together (two convolutions for the spatial kernel and W1 in halves: 2 x 2); beyond that a weight's
+# pieces are read in their stored order, so the search stays small whatever the sandbox reports.
+MAX_PIECES = 3
+ORDERS = 12
 
 
 def pieces(case: Case, results: dict) -> tuple:
@@ -74,7 +77,7 @@ def pieces(case: Case, results: dict) -> tuple:
     Read from untrusted results: an entry that is not a short list of positive sizes adding up to the
     weight's size is ignored (the weight is then read as one piece, which costs a forger only marks).
     """
-    found = []
+    found, orders = [], 1
     for name, shape in weight_shapes(case).items():
         text = results.get(f"pieces/{name}")
         if not isinstance(text, str) or len(text) > 100:
@@ -83,8 +86,9 @@ def pieces(case: Case, results: dict) -> tuple:
         if not 1 < len(words) <= MAX_PIECES or not all(w.isdigit() and len(w) < 10 for w in words):
             continue
         sizes = tuple(int(w) for w in words)
-        if 0 not in sizes and sum(sizes) == math.prod(shape):
+        if 0 not in sizes and sum(sizes) == math.prod(shape) and orders * math.factorial(len(sizes)) <= ORDERS:
             found.append((name, sizes))
+            orders *= math.factorial(len(sizes))
     return tuple(found)
 
 

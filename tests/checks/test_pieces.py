@@ -98,3 +98,13 @@ def test_every_piece_order_at_once_equals_the_hand_loops_on_that_order(exercise_
 def test_parameters_missing_when_the_module_is_built_are_named(form, words):
     with pytest.raises(ProbeError, match=words):
         probe(form, cases("excitation")[0])
+
+
+def test_the_piece_orders_tried_stay_few_whatever_the_sandbox_reports():
+    case = next(c for c in cases("cbam") if c.device == "cpu" and c.args == (32,))  # W1 (2, 32), W2 (32, 2)
+    greedy = {"pieces/W1": "16,16,16,16", "pieces/W2": "32,32", "pieces/spatial_kernel": "49,49"}
+    split = pieces(case, greedy)
+    assert split == (("W2", (32, 32)), ("spatial_kernel", (49, 49)))  # four pieces: read in their stored order
+    assert len(layouts(judge_module.weight_shapes(case), split)) <= 12 * len(layouts(judge_module.weight_shapes(case)))
+    three = {"pieces/W1": "24,20,20", "pieces/W2": "32,32", "pieces/spatial_kernel": "49,49"}
+    assert pieces(case, three) == (("W1", (24, 20, 20)), ("W2", (32, 32)))  # 3! x 2 orders: the budget is spent
