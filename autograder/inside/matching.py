@@ -19,7 +19,6 @@ which tries each and verifies the whole function. Anything that cannot hold the 
 raises MatchError with a message saying what was expected.
 """
 import math
-from itertools import permutations
 from typing import NamedTuple
 
 import torch
@@ -30,10 +29,12 @@ class MatchError(AssertionError):
     """The module has parameters that cannot be matched to the exercise's weights."""
 
 
-# At most this many parameters are matched (their orders are searched), and a weight is split in at most
-# MAX_PIECES pieces: enough for every form the exercise API allows, small enough to stay fast.
-MAX_PARAMS = 6
-MAX_PIECES = 4
+# At most this many parameters are matched, in at most TRIES orders of their sizes, and a weight is split in
+# at most MAX_PIECES pieces (an ECA kernel of up to 8 taps, each its own scalar parameter): enough for every
+# form the exercise API allows, small enough to stay fast.
+MAX_PARAMS = 8
+MAX_PIECES = 8
+TRIES = 1000
 
 
 class Piece(NamedTuple):
@@ -66,6 +67,24 @@ class Slot(NamedTuple):
         if any(g is None for g in grads):
             return None
         return torch.cat([g.reshape(-1)[start:start + size] for g, (_, start, size) in zip(grads, self.pieces)])
+
+
+def size_orders(sizes: list):
+    """Orders of the parameters (index tuples) giving each distinct sequence of sizes once, the given order first.
+
+    Parameters of the same size keep their given (use) order: swapping them would change no size, only
+    which of them holds which values, and the use order is the best guess of that.
+    """
+    def extend(chosen, left):
+        if not left:
+            yield tuple(chosen)
+            return
+        tried = set()
+        for i in left:
+            if sizes[i] not in tried:
+                tried.add(sizes[i])
+                yield from extend(chosen + [i], [j for j in left if j != i])
+    return extend([], list(range(len(sizes))))
 
 
 def assign(param_sizes: list, weight_sizes: list):
@@ -192,10 +211,10 @@ def match(module: nn.Module, exercise: str, shapes: dict, order: list, hints_for
     params = [p for p in every if p.numel()]  # an empty parameter holds no values
     names, sizes = list(shapes), [math.prod(shape) for shape in shapes.values()]
     if 0 < len(params) <= MAX_PARAMS and shapes:
-        for perm in permutations(params):  # the use order first: the weights are used in the same order
-            found = assign([p.numel() for p in perm], sizes)
+        for _, perm in zip(range(TRIES), size_orders([p.numel() for p in params])):  # the use order first
+            found = assign([params[i].numel() for i in perm], sizes)
             if found is not None:
-                return {name: Slot(tuple(Piece(perm[i], start, size) for i, start, size in pieces))
+                return {name: Slot(tuple(Piece(params[perm[i]], start, size) for i, start, size in pieces))
                         for name, pieces in zip(names, found)}
     elif not params and not shapes:
         return {}

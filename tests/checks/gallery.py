@@ -254,6 +254,15 @@ class ExcitationHalves(nn.Module):
         return torch.sigmoid(self.out(F.relu(torch.cat((self.first(z), self.second(z)), dim=1))))
 
 
+class ExcitationSequentialSubclass(nn.Sequential):
+    """The module is an nn.Sequential itself."""
+
+    def __init__(self, channels, reduction=16):
+        h = _hidden(channels, reduction)
+        super().__init__(nn.Linear(channels, h, bias=False), nn.ReLU(), nn.Linear(h, channels, bias=False),
+                         nn.Sigmoid())
+
+
 class ExcitationReusedLayer(nn.Module):
     """The layers kept in a Sequential and also under their own names (one parameter, two names)."""
 
@@ -593,6 +602,34 @@ class ECABlockBandMatrix(nn.Module):
         return x * gate[:, :, None, None]
 
 
+class ECABlockConvColumn(nn.Module):
+    """A (k, 1) nn.Conv2d over the descriptor laid out as a (N, 1, C, 1) column."""
+
+    def __init__(self, channels, gamma=2, b=1, kernel_size=None):
+        super().__init__()
+        k = kernel_size or _eca_k(channels, gamma, b)
+        self.conv = nn.Conv2d(1, 1, (k, 1), padding=((k - 1) // 2, 0), bias=False)
+
+    def forward(self, x):
+        n, c = x.shape[:2]
+        return x * torch.sigmoid(self.conv(x.mean((2, 3)).view(n, 1, c, 1))).view(n, c, 1, 1)
+
+
+class ECABlockTaps(nn.Module):
+    """Each tap its own scalar parameter in an nn.ParameterList; the convolution as a sum of shifted descriptors."""
+
+    def __init__(self, channels, gamma=2, b=1, kernel_size=None):
+        super().__init__()
+        k = kernel_size or _eca_k(channels, gamma, b)
+        self.taps = nn.ParameterList([nn.Parameter(torch.randn(())) for _ in range(k)])
+
+    def forward(self, x):
+        c, k = x.shape[1], len(self.taps)
+        z = F.pad(x.mean((2, 3)), ((k - 1) // 2, (k - 1) // 2))
+        gate = sum(w * z[:, j:j + c] for j, w in enumerate(self.taps))
+        return x * torch.sigmoid(gate)[:, :, None, None]
+
+
 class ECABlockBufferedKernelSize(nn.Module):
     """The kernel size kept as a registered buffer; the rule worked out with math.log (not log2)."""
 
@@ -772,6 +809,20 @@ class ChannelAttentionBatched(nn.Module):
         n = x.shape[0]
         avg, mx = self.mlp(torch.cat((x.mean((2, 3)), x.flatten(2).max(-1).values))).chunk(2)
         return x * torch.sigmoid(avg + mx).view(n, -1, 1, 1)
+
+
+class ChannelAttentionConv1dPair(nn.Module):
+    """Both descriptors as a length-2 sequence (N, C, 2) through kernel-1 nn.Conv1d layers, summed over it."""
+
+    def __init__(self, channels, reduction=16):
+        super().__init__()
+        h = _hidden(channels, reduction)
+        self.mlp = nn.Sequential(nn.Conv1d(channels, h, 1, bias=False), nn.ReLU(),
+                                 nn.Conv1d(h, channels, 1, bias=False))
+
+    def forward(self, x):
+        d = torch.stack((x.mean((2, 3)), x.amax((2, 3))), dim=2)  # (N, C, 2)
+        return x * torch.sigmoid(self.mlp(d).sum(2))[:, :, None, None]
 
 
 class ChannelAttentionTupleMax(nn.Module):
@@ -1221,14 +1272,16 @@ CORRECT = {
                 squeeze_channel_last, squeeze_sum_over_size],
     "excitation": [ExcitationInOut, ExcitationEinsum, ExcitationFlat, ExcitationConv1d, ExcitationOneFlat,
                    ExcitationOneStacked, ExcitationSequential, ExcitationClampMatmul, ExcitationNonContiguous,
-                   ExcitationHalves, ExcitationReusedLayer],
+                   ExcitationHalves, ExcitationReusedLayer, ExcitationSequentialSubclass],
     "se_block": [SEBlockInOut, SEBlockConv, SEBlockSubmodule, SEBlockSequential, SEBlockChannelLast,
                  SEBlockEinsumRescale],
     "eca_kernel_size": [eca_kernel_size_bits, eca_kernel_size_or_one],
     "eca_block": [ECABlockRawKernel, ECABlockUnfold, ECABlockTrueConvolution, ECABlockSamePadding,
-                  ECABlockExplicitPad, ECABlockConv2d, ECABlockBandMatrix, ECABlockBufferedKernelSize],
+                  ECABlockExplicitPad, ECABlockConv2d, ECABlockBandMatrix, ECABlockBufferedKernelSize,
+                  ECABlockConvColumn, ECABlockTaps],
     "channel_attention": [ChannelAttentionStacked, ChannelAttentionConv, ChannelAttentionOneParameter,
-                          ChannelAttentionBatched, ChannelAttentionTupleMax, ChannelAttentionMaxFirst],
+                          ChannelAttentionBatched, ChannelAttentionTupleMax, ChannelAttentionMaxFirst,
+                          ChannelAttentionConv1dPair],
     "spatial_attention": [SpatialAttentionChannelLast, SpatialAttentionRaw, SpatialAttentionTrueConvolution,
                           SpatialAttentionSplit, SpatialAttentionSplitMeanRegisteredFirst,
                           SpatialAttentionSamePadding, SpatialAttentionExplicitPad, SpatialAttentionUnfold,

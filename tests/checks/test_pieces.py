@@ -17,7 +17,7 @@ import autograder.checks.judge as judge_module
 from autograder.checks import ProbeError, cases, probe
 from autograder.checks.judge import judge, layouts, pieces
 from autograder.inside.cases import weight_shapes
-from autograder.inside.matching import assign
+from autograder.inside.matching import assign, size_orders
 
 
 def _cpu64(exercise_id):
@@ -36,8 +36,15 @@ def test_assignments_worked_by_hand():
     assert assign([2, 4, 2], [4, 4]) is None
     # sizes that do not add up, and empty parameters, are refused
     assert assign([4, 4, 1], [4, 4]) is None and assign([0, 4, 4], [4, 4]) is None
-    # at most four pieces per weight
-    assert assign([1] * 4, [4]) is not None and assign([1] * 5, [5]) is None
+    # at most eight pieces per weight (an ECA kernel of up to 8 taps, each its own scalar)
+    assert assign([1] * 8, [8]) is not None and assign([1] * 9, [9]) is None
+
+
+def test_size_orders_worked_by_hand():
+    # parameters of one size keep their use order: one order only
+    assert list(size_orders([1, 1, 1])) == [(0, 1, 2)]
+    # each distinct sequence of sizes once, the use order first: 2 1 2, 2 2 1, 1 2 2
+    assert list(size_orders([2, 1, 2])) == [(0, 1, 2), (0, 2, 1), (1, 0, 2)]
 
 
 def test_piece_orders_worked_by_hand():
