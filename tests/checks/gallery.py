@@ -678,6 +678,7 @@ ECABlockReflect = _eca_conv_variant(mode="reflect")
 ECABlockCircular = _eca_conv_variant(mode="circular")
 ECABlockPadHalfK = _eca_conv_variant(padding=lambda k: k // 2 + 1)  # one too many on each side
 ECABlockNoSigmoid = _eca_conv_variant(gate=lambda t: t)
+ECABlockReLU = _eca_conv_variant(gate=lambda t: torch.sigmoid(F.relu(t)))  # a ReLU where the API has none
 ECABlockMaxPool = _eca_conv_variant(pool=lambda x: x.amax((2, 3)))
 ECABlockBias = _eca_conv_variant(bias=True)
 ECABlockRoundDown = _eca_conv_variant(rule=_eca_round_down)
@@ -1309,7 +1310,7 @@ WRONG = {
     "eca_block": [(ECABlockIgnoresGammaB, "pass gamma and b on"), (ECABlockIgnoresKernelSize, "use it"),
                   (ECABlockTransposed, "(N, 1, C)"), (ECABlockPaddingOne, "padding"), (ECABlockG, "gamma=2"),
                   (ECABlockReflect, ""), (ECABlockCircular, ""), (ECABlockPadHalfK, "padding"),
-                  (ECABlockNoSigmoid, ""), (ECABlockMaxPool, ""), (ECABlockBias, "bias=False"),
+                  (ECABlockNoSigmoid, ""), (ECABlockReLU, ""), (ECABlockMaxPool, ""), (ECABlockBias, "bias=False"),
                   (ECABlockRoundDown, ""), (ECABlockRound, ""), (ECABlockClamped, ""), (ECABlockAcrossSamples, "")],
     "channel_attention": [(ChannelAttentionNoReLU, "no ReLU"), (ChannelAttentionAddFirst, "mlp(avg + max)"),
                           (ChannelAttentionRatio, "reduction=16"), (ChannelAttentionBareSqueeze, ".squeeze()"),
