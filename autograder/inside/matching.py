@@ -57,7 +57,7 @@ class Slot(NamedTuple):
         flat, at = values.reshape(-1), 0
         for param, start, size in self.pieces:
             held = param.detach().reshape(-1).clone()  # a parameter may be a non-contiguous view
-            held[start:start + size] = flat[at:at + size].to(held.dtype)
+            held[start:start + size] = flat[at:at + size].to(held.device, held.dtype)
             param.copy_(held.view(param.shape))
             at += size
 
