@@ -64,9 +64,10 @@ SECTIONS = {
 TAPS = {"eca_kernel": (0,), "spatial_kernel": (1, 2)}
 
 
-# Pieces of one weight are tried in every order only up to MAX_PIECES pieces, and up to ORDERS orders over all
-# weights together (two convolutions for the spatial kernel and W1 in halves: 2 x 2); beyond that a weight's
-# pieces are read in their stored order, so the search stays small whatever the sandbox reports.
+# Pieces of one weight are tried in every order (and, for blocks of a matrix's rows, each read transposed)
+# only up to MAX_PIECES pieces, and up to ORDERS such reads over all weights together (two convolutions for
+# the spatial kernel and W1 in halves: 2 x 4); beyond that a weight's pieces are read in their stored order,
+# so the search stays small whatever the sandbox reports.
 MAX_PIECES = 3
 ORDERS = 12
 
@@ -86,17 +87,32 @@ def pieces(case: Case, results: dict) -> tuple:
         if not 1 < len(words) <= MAX_PIECES or not all(w.isdigit() and len(w) < 10 for w in words):
             continue
         sizes = tuple(int(w) for w in words)
-        if 0 not in sizes and sum(sizes) == math.prod(shape) and orders * math.factorial(len(sizes)) <= ORDERS:
-            found.append((name, sizes))
-            orders *= math.factorial(len(sizes))
+        if 0 not in sizes and sum(sizes) == math.prod(shape):
+            count = len(_piece_reads(tuple(shape), sizes))
+            if orders * count <= ORDERS:
+                found.append((name, sizes))
+                orders *= count
     return tuple(found)
 
 
-def _piece_orders(sizes: tuple) -> list:
-    """Index maps reading a weight held in pieces of ``sizes`` with its pieces in each order (stored order first)."""
+def _piece_reads(shape: tuple, sizes: tuple) -> list:
+    """Index maps reading a weight of ``shape`` held in pieces of ``sizes``: its pieces in each order (stored
+    order first), and for a matrix cut into blocks of whole rows, each block also read transposed (two
+    halves of W1's rows each stored (C, hidden / 2) and applied as z @ W)."""
     starts = [sum(sizes[:i]) for i in range(len(sizes))]
-    return [torch.cat([torch.arange(starts[i], starts[i] + sizes[i]) for i in order])
-            for order in permutations(range(len(sizes)))]
+    blocks = len(shape) == 2 and all(size % shape[1] == 0 for size in sizes)
+    found = {}
+    for transposed in (False, True) if blocks else (False,):
+        for order in permutations(range(len(sizes))):
+            parts = []
+            for i in order:
+                part = torch.arange(starts[i], starts[i] + sizes[i])
+                if transposed:  # the block's rows x columns stored as columns x rows
+                    part = part.reshape(shape[1], sizes[i] // shape[1]).T.reshape(-1)
+                parts.append(part)
+            index = torch.cat(parts)
+            found.setdefault(tuple(index.tolist()), index)
+    return list(found.values())
 
 
 def _orientations(shape: tuple, taps: tuple = ()) -> list:
@@ -137,7 +153,7 @@ def _layouts(shapes: tuple, split: tuple = ()) -> list:
     offsets = dict(zip(names, [sum(sizes[m] for m in names[:i]) for i in range(len(names))]))
     alike = {role: [source for source in names if sizes[source] == sizes[role]
                     and len(shapes[source]) == len(shapes[role])] for role in names}  # W1 and W2 may swap
-    orders = {n: _piece_orders(split[n]) if n in split else [torch.arange(sizes[n])] for n in names}
+    orders = {n: _piece_reads(shapes[n], split[n]) if n in split else [torch.arange(sizes[n])] for n in names}
     options = []
     for role in names:
         found = {}

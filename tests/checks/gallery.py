@@ -263,6 +263,20 @@ class ExcitationSequentialSubclass(nn.Sequential):
                          nn.Sigmoid())
 
 
+class ExcitationHalvesInOut(nn.Module):
+    """W1's two halves each stored (C, hidden / 2) and applied as z @ W; W2 stored (hidden, C)."""
+
+    def __init__(self, channels, reduction=16):
+        super().__init__()
+        h = _hidden(channels, reduction)
+        self.first = nn.Parameter(torch.randn(channels, (h + 1) // 2))
+        self.second = nn.Parameter(torch.randn(channels, h // 2))
+        self.out = nn.Parameter(torch.randn(h, channels))
+
+    def forward(self, z):
+        return torch.sigmoid(F.relu(torch.cat((z @ self.first, z @ self.second), dim=1)) @ self.out)
+
+
 class ExcitationReusedLayer(nn.Module):
     """The layers kept in a Sequential and also under their own names (one parameter, two names)."""
 
@@ -1273,7 +1287,7 @@ CORRECT = {
                 squeeze_channel_last, squeeze_sum_over_size],
     "excitation": [ExcitationInOut, ExcitationEinsum, ExcitationFlat, ExcitationConv1d, ExcitationOneFlat,
                    ExcitationOneStacked, ExcitationSequential, ExcitationClampMatmul, ExcitationNonContiguous,
-                   ExcitationHalves, ExcitationReusedLayer, ExcitationSequentialSubclass],
+                   ExcitationHalves, ExcitationHalvesInOut, ExcitationReusedLayer, ExcitationSequentialSubclass],
     "se_block": [SEBlockInOut, SEBlockConv, SEBlockSubmodule, SEBlockSequential, SEBlockChannelLast,
                  SEBlockEinsumRescale],
     "eca_kernel_size": [eca_kernel_size_bits, eca_kernel_size_or_one],

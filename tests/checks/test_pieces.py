@@ -56,6 +56,14 @@ def test_piece_orders_worked_by_hand():
     split = layouts({"W1": (2, 3)}, (("W1", (3, 3)),))
     assert [m.tolist() for m in split] == [[0, 1, 2, 3, 4, 5], [0, 2, 4, 1, 3, 5], [3, 4, 5, 0, 1, 2],
                                            [3, 5, 1, 4, 0, 2]]
+    # W1 (4, 2) in two blocks of 2 rows. Reads: as stored, blocks swapped, each block stored (2 columns x 2 rows)
+    # so that values [s0 s1 s2 s3] are the block [[s0, s2], [s1, s3]], and that swapped; each as it is, then
+    # with the whole matrix stored transposed, (2, 4): position (r, i) takes the read's value i * 4 + r
+    assert [m.tolist() for m in layouts({"W1": (4, 2)}, (("W1", (4, 4)),))] == [
+        [0, 1, 2, 3, 4, 5, 6, 7], [0, 4, 1, 5, 2, 6, 3, 7],
+        [4, 5, 6, 7, 0, 1, 2, 3], [4, 0, 5, 1, 6, 2, 7, 3],
+        [0, 2, 1, 3, 4, 6, 5, 7], [0, 4, 2, 6, 1, 5, 3, 7],
+        [4, 6, 5, 7, 0, 2, 1, 3], [4, 0, 6, 2, 5, 1, 7, 3]]
 
 
 @pytest.mark.parametrize("report", [
@@ -114,4 +122,5 @@ def test_the_piece_orders_tried_stay_few_whatever_the_sandbox_reports():
     assert split == (("W2", (32, 32)), ("spatial_kernel", (49, 49)))  # four pieces: read in their stored order
     assert len(layouts(judge_module.weight_shapes(case), split)) <= 12 * len(layouts(judge_module.weight_shapes(case)))
     three = {"pieces/W1": "24,20,20", "pieces/W2": "32,32", "pieces/spatial_kernel": "49,49"}
-    assert pieces(case, three) == (("W1", (24, 20, 20)), ("W2", (32, 32)))  # 3! x 2 orders: the budget is spent
+    # W1: 3! orders; W2's two blocks of rows: 2 orders x (as stored, transposed) = 4, over the budget of 12
+    assert pieces(case, three) == (("W1", (24, 20, 20)), ("spatial_kernel", (49, 49)))
