@@ -7,8 +7,9 @@ canonical orientation (tests/reference checks it against hand-worked values). Th
 values into each student parameter in row-major order; a module may read them in another
 orientation (a (C, hidden) matrix applied as ``z @ W``, a kernel stored channel-last) and still
 compute the exercise's function. So the judge tries each layout of the values (identity first,
-then transposes, axis permutations and swaps of W1 and W2) and accepts the student when
-one layout makes the reference agree on the output and every gradient.
+then transposes, axis permutations and swaps of W1 and W2, and for a weight the probe reports held
+in several pieces, each order of the pieces) and accepts the student when one layout makes the
+reference agree on the output and every gradient.
 
 Each verdict carries details (plain JSON-able): input, expected, got, largest_difference, where,
 mistake (a known mistake's name) and section (book page stem and anchor).
@@ -63,6 +64,57 @@ SECTIONS = {
 TAPS = {"eca_kernel": (0,), "spatial_kernel": (1, 2)}
 
 
+# Pieces of one weight are tried in every order (and, for blocks of a matrix's rows, each read transposed)
+# only up to MAX_PIECES pieces, and up to ORDERS such reads over all weights together (two convolutions for
+# the spatial kernel and W1 in halves: 2 x 4); beyond that a weight's pieces are read in their stored order,
+# so the search stays small whatever the sandbox reports.
+MAX_PIECES = 3
+ORDERS = 12
+
+
+def pieces(case: Case, results: dict) -> tuple:
+    """((weight name, piece sizes), ...) for each weight the probe reports held by several parameters.
+
+    Read from untrusted results: an entry that is not a short list of positive sizes adding up to the
+    weight's size is ignored (the weight is then read as one piece, which costs a forger only marks).
+    """
+    found, orders = [], 1
+    for name, shape in weight_shapes(case).items():
+        text = results.get(f"pieces/{name}")
+        if not isinstance(text, str) or len(text) > 100:
+            continue
+        words = text.split(",")
+        if not 1 < len(words) <= MAX_PIECES or not all(w.isdigit() and len(w) < 10 for w in words):
+            continue
+        sizes = tuple(int(w) for w in words)
+        if 0 not in sizes and sum(sizes) == math.prod(shape):
+            count = len(_piece_reads(tuple(shape), sizes))
+            if orders * count <= ORDERS:
+                found.append((name, sizes))
+                orders *= count
+    return tuple(found)
+
+
+def _piece_reads(shape: tuple, sizes: tuple) -> list:
+    """Index maps reading a weight of ``shape`` held in pieces of ``sizes``: its pieces in each order (stored
+    order first), and for a matrix cut into blocks of whole rows, each block also read transposed (two
+    halves of W1's rows each stored (C, hidden / 2) and applied as z @ W)."""
+    starts = [sum(sizes[:i]) for i in range(len(sizes))]
+    blocks = len(shape) == 2 and all(size % shape[1] == 0 for size in sizes)
+    found = {}
+    for transposed in (False, True) if blocks else (False,):
+        for order in permutations(range(len(sizes))):
+            parts = []
+            for i in order:
+                part = torch.arange(starts[i], starts[i] + sizes[i])
+                if transposed:  # the block's rows x columns stored as columns x rows
+                    part = part.reshape(shape[1], sizes[i] // shape[1]).T.reshape(-1)
+                parts.append(part)
+            index = torch.cat(parts)
+            found.setdefault(tuple(index.tolist()), index)
+    return list(found.values())
+
+
 def _orientations(shape: tuple, taps: tuple = ()) -> list:
     """Index maps reading flat values as a weight of ``shape`` stored in each axis order, and with the
     ``taps`` axes reversed when given (identity first)."""
@@ -76,27 +128,40 @@ def _orientations(shape: tuple, taps: tuple = ()) -> list:
     return list(found.values())
 
 
-def layouts(shapes: dict) -> list:
-    """Index maps m over the canonical values V (concatenated flat): the module computes with V[m] (see _layouts)."""
-    return _layouts(tuple((name, tuple(shape)) for name, shape in shapes.items()))
+def layouts(shapes: dict, split: tuple = ()) -> list:
+    """Index maps m over the canonical values V (concatenated flat): the module computes with V[m] (see _layouts).
+
+    ``split``: the weights held in several pieces, as ``pieces`` returns them.
+    """
+    return _layouts(tuple((name, tuple(shape)) for name, shape in shapes.items()), tuple(split))
 
 
 @lru_cache(maxsize=64)
-def _layouts(shapes: tuple) -> list:
+def _layouts(shapes: tuple, split: tuple = ()) -> list:
     """Index maps m over the canonical values V (concatenated flat): the module computes with V[m].
 
     Identity first; then each weight read transposed (or with its axes permuted), a kernel read back
-    to front, and weights of the same size and rank swapped (W1 and W2, where the forward pass's
-    order could not tell them apart).
+    to front, weights of the same size and rank swapped (W1 and W2, where the forward pass's
+    order could not tell them apart), and the pieces of a weight held in several parameters taken
+    in each order (which of two convolutions sees the max map is the module's choice, not its
+    parameters' order). A weight held in one parameter keeps its order: a single (2, k, k)
+    kernel reading the mean map as input channel 0 is a mistake.
     """
-    shapes = dict(shapes)
+    shapes, split = dict(shapes), dict(split)
     names = list(shapes)
     sizes = {n: math.prod(shapes[n]) for n in names}
     offsets = dict(zip(names, [sum(sizes[m] for m in names[:i]) for i in range(len(names))]))
     alike = {role: [source for source in names if sizes[source] == sizes[role]
                     and len(shapes[source]) == len(shapes[role])] for role in names}  # W1 and W2 may swap
-    options = [[(source, index + offsets[source]) for source in alike[role]
-                for index in _orientations(shapes[role], TAPS.get(role, ()))] for role in names]
+    orders = {n: _piece_reads(shapes[n], split[n]) if n in split else [torch.arange(sizes[n])] for n in names}
+    options = []
+    for role in names:
+        found = {}
+        for source in alike[role]:
+            for order in orders[source]:
+                for index in _orientations(shapes[role], TAPS.get(role, ())):
+                    found.setdefault((source, tuple(order[index].tolist())), order[index] + offsets[source])
+        options.append([(source, index) for (source, _), index in found.items()])
     found = []
     for combo in product(*options):
         sources = [source for source, _ in combo]
@@ -116,10 +181,10 @@ def _split(flat: torch.Tensor, shapes: dict) -> dict:
 _CACHE: dict = {}
 
 
-def _cached(name: str, case: Case, layout, build):
+def _cached(name: str, case: Case, layout, build, split: tuple = ()):
     if len(_CACHE) > 4096:
         _CACHE.clear()
-    entry = (name, key(case), layout)
+    entry = (name, key(case), layout, split)
     if entry not in _CACHE:
         _CACHE[entry] = build()
     return _CACHE[entry]
@@ -139,11 +204,11 @@ def _setup(case: Case):
     return _cached("setup", case, None, build)
 
 
-def _run(case: Case, layout: int):
+def _run(case: Case, layout: int, split: tuple = ()):
     """(x, effective weights, the reference to call): its parameters loaded with the values read in ``layout``."""
     x, values, module, params = _setup(case)
     shapes = weight_shapes(case)
-    weights = _split(values[layouts(shapes)[layout]], shapes)
+    weights = _split(values[layouts(shapes, split)[layout]], shapes)
     if module is None:
         return x, weights, ref.squeeze
     with torch.no_grad():
@@ -152,20 +217,20 @@ def _run(case: Case, layout: int):
     return x, weights, module
 
 
-def reference_output(case: Case, layout: int = 0) -> torch.Tensor:
+def reference_output(case: Case, layout: int = 0, split: tuple = ()) -> torch.Tensor:
     """The reference's float64 output on the case with the values read in ``layout``."""
-    every = reference_outputs(case)
+    every = reference_outputs(case, split)
     if every is not None:
         return every[layout]
 
     def build():
-        x, _, fn = _run(case, layout)
+        x, _, fn = _run(case, layout, split)
         with torch.no_grad():
             return fn(x)
-    return _cached("output", case, layout, build)
+    return _cached("output", case, layout, build, split)
 
 
-def reference_outputs(case: Case):
+def reference_outputs(case: Case, split: tuple = ()):
     """The reference's outputs under every layout, (layouts, *output shape), from one vectorised call
     (``torch.func.vmap`` over the weights); None for a function, or where the reference cannot be vectorised."""
     def build():
@@ -175,46 +240,47 @@ def reference_outputs(case: Case):
         from torch.func import functional_call, vmap
 
         shapes = weight_shapes(case)
-        every = values[torch.stack(layouts(shapes))]  # (layouts, all values)
+        every = values[torch.stack(layouts(shapes, split))]  # (layouts, all values)
         names_of = {id(p): name for name, p in module.named_parameters()}
         batched, start = {}, 0
         for name, size in ((name, math.prod(shape)) for name, shape in shapes.items()):
-            slot = params[name]
-            batched[names_of[id(slot.param)]] = every[:, start:start + size].reshape(-1, *slot.param.shape)
+            (param, _, _), = params[name].pieces  # the reference holds each weight in a parameter of its own
+            batched[names_of[id(param)]] = every[:, start:start + size].reshape(-1, *param.shape)
             start += size
         try:
             with torch.no_grad():
                 return vmap(lambda weights: functional_call(module, weights, (x,)))(batched)
         except Exception:  # an operation vmap does not support: each layout runs alone
             return None
-    return _cached("outputs", case, None, build)
+    return _cached("outputs", case, None, build, split)
 
 
-def reference_results(case: Case, layout: int = 0):
+def reference_results(case: Case, layout: int = 0, split: tuple = ()):
     """(x, effective weights, results) of the reference in float64 on the case's rounded values, read in ``layout``.
 
     results: output, grad/input and grad/<name> for each canonical weight, the gradient with respect to the
     values the probe wrote (so it compares with the student's whatever layout the module reads them in).
     """
     def build():
-        x, weights, fn = _run(case, layout)
+        x, weights, fn = _run(case, layout, split)
         x = x.clone().requires_grad_(True)
         _, values, _, params = _setup(case)
         shapes = weight_shapes(case)
         y = fn(x)
         loss = (y * case_upstream(case, y.shape).to(DTYPES[case.dtype]).double()).sum()
-        held = list({id(slot.param): slot.param for slot in params.values()}.values())
+        held = list({id(slot.pieces[0].param): slot.pieces[0].param for slot in params.values()}.values())
         grads = torch.autograd.grad(loss, [x] + held)
         of = {id(p): g.reshape(-1) for p, g in zip(held, grads[1:])}
         results = {"output": y.detach(), "grad/input": grads[0]}
         if params:
-            index = layouts(shapes)[layout]
+            index = layouts(shapes, split)[layout]
             by_value = torch.zeros_like(values)
-            by_value[index] = torch.cat([of[id(params[name].param)][params[name].start:][:params[name].size]
-                                         for name in shapes])  # d loss / d value index[i]
+            by_value[index] = torch.cat([of[id(param)][start:start + size]
+                                         for name in shapes
+                                         for param, start, size in params[name].pieces])  # d loss / d value index[i]
             results.update({f"grad/{name}": g for name, g in _split(by_value, shapes).items()})
         return x.detach(), weights, results
-    return _cached("results", case, layout, build)
+    return _cached("results", case, layout, build, split)
 
 
 def _difference(actual: torch.Tensor, expected: torch.Tensor):
@@ -255,13 +321,13 @@ def _compare(label: str, actual: torch.Tensor, expected: torch.Tensor) -> dict:
             "largest_difference": largest, "where": where}
 
 
-def _named_mistake(case: Case, actual: torch.Tensor, closest: int):
+def _named_mistake(case: Case, actual: torch.Tensor, closest: int, split: tuple = ()):
     """The first known mistake whose output the student's matches, the weights read as the closest layout reads them."""
     if case.dtype == "bfloat16":
         return None
     for mistake in for_exercise(case.exercise):
         for layout in dict.fromkeys((closest, 0)):
-            x, weights, _ = _run(case, layout)
+            x, weights, _ = _run(case, layout, split)
             try:
                 with torch.no_grad():
                     guess = mistake.forward(x, weights)
@@ -309,15 +375,15 @@ def _shape_hint(case: Case, got: str) -> str:
     return ""
 
 
-def _output(case: Case, results: dict) -> tuple:
+def _output(case: Case, results: dict, split: tuple = ()) -> tuple:
     """(problem, details, layout) for the forward output: layout is the index of the layout that agrees."""
     actual = results["output"]
-    expected_shape = tuple(reference_output(case).shape)
+    expected_shape = tuple(reference_output(case, 0, split).shape)
     if not isinstance(actual, torch.Tensor) or tuple(actual.shape) != expected_shape or actual.is_complex():
         return (f"the output tensor sent back is not a real tensor of shape {expected_shape}",
                 {"expected": f"shape {expected_shape}"}, None)
-    count = len(layouts(weight_shapes(case)))
-    every = reference_outputs(case)
+    count = len(layouts(weight_shapes(case), split))
+    every = reference_outputs(case, split)
     if every is not None:  # all layouts compared at once
         rtol, atol = TOLERANCE[case.dtype]
         flat = every.reshape(count, -1)
@@ -329,13 +395,13 @@ def _output(case: Case, results: dict) -> tuple:
         closest = int(difference.amax(1).argmin()) if flat.shape[1] else 0
     else:
         for layout in range(count):
-            if _close(actual, reference_output(case, layout), case.dtype):
+            if _close(actual, reference_output(case, layout, split), case.dtype):
                 return "", {}, layout
-        closest = min(range(count), key=lambda i: _difference(actual, reference_output(case, i))[0])
+        closest = min(range(count), key=lambda i: _difference(actual, reference_output(case, i, split))[0])
     # the layout closest to the student's output explains the difference best
-    details = _compare("output", actual, reference_output(case, closest))
+    details = _compare("output", actual, reference_output(case, closest, split))
     problem = f"the output differs from the expected one (largest difference {details['largest_difference']:.3g})."
-    mistake = _named_mistake(case, actual, closest)
+    mistake = _named_mistake(case, actual, closest, split)
     if mistake is not None:
         details["mistake"] = mistake.message
         if mistake.section:
@@ -362,7 +428,8 @@ def _problem(case: Case, results: dict) -> tuple:
                 {"expected": f"shape {shape}", "got": f"shape {results['shape']}"})
     if case.device == "meta":
         return "", {}
-    problem, details, layout = _output(case, results)
+    split = pieces(case, results)
+    problem, details, layout = _output(case, results, split)
     if problem:
         return problem, details
     missing = [name for name in results.get("no_grad", "").split(",") if name]
@@ -371,7 +438,7 @@ def _problem(case: Case, results: dict) -> tuple:
         return f"no gradient reached {what}: " + DETACHED, {"mistake": DETACHED}
     if case.dtype == "bfloat16":
         return "", {}
-    expected = reference_results(case, layout)[2]
+    expected = reference_results(case, layout, split)[2]
     for name in sorted(k for k in expected if k.startswith("grad/")):
         if name not in results or not _close(results[name], expected[name], case.dtype):
             details = _compare(name, results[name], expected[name]) if name in results and \

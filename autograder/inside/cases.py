@@ -88,7 +88,7 @@ _MLP_BLOCK = (
     ((12, 3), {}, (2, 12, 3, 3), "bfloat16"),
     ((1,), {}, (3, 1, 4, 5), "float64"),  # C = 1
     ((6, 2), {}, (1, 6, 3, 4), "float64"),  # N = 1
-    ((8,), {"reduction": 2}, (3, 8, 1, 1), "float64"),  # H = W = 1
+    ((14,), {"reduction": 4}, (3, 14, 1, 1), "float64"),  # H = W = 1; 14 / 4 = 3.5: floor 3, round and ceil 4
     ((1,), {"reduction": 1}, (1, 1, 2, 3), "float64"),  # N = C = 1
 )
 _TABLE = {
@@ -108,7 +108,7 @@ _TABLE = {
         ((12, 3), {}, (2, 12), "bfloat16"),
         ((1,), {}, (3, 1), "float64"),  # C = 1
         ((6,), {"reduction": 2}, (1, 6), "float64"),  # N = 1
-        ((8, 4), {}, (2, 8), "float64"),
+        ((14, 4), {}, (2, 14), "float64"),  # 14 / 4 = 3.5: the API's floor gives 3, round and ceil 4
     ),
     "se_block": _MLP_BLOCK,
     "channel_attention": _MLP_BLOCK,
@@ -137,7 +137,7 @@ _TABLE = {
         ((32,), {}, (2, 32, 6, 5), "float32"),
         ((8,), {"reduction": 4, "kernel_size": 3}, (3, 8, 4, 6), "float64"),
         ((5, 16, 5), {}, (2, 5, 5, 3), "float32"),  # C < reduction
-        ((12, 3), {}, (2, 12, 8, 7), "bfloat16"),
+        ((14, 4), {}, (2, 14, 8, 7), "bfloat16"),  # hidden 3: floor, not round or ceil
         ((1,), {"kernel_size": 3}, (3, 1, 4, 5), "float64"),  # C = 1
         ((6, 2, 3), {}, (1, 6, 1, 1), "float64"),  # N = 1, H = W = 1
     ),
@@ -147,6 +147,7 @@ _KERNEL_SIZES = (
     ((100,), {}), ((16, 1, 0), {}), ((64, 3, 2), {}), ((8, 2, -6), {}), ((33, 1.5, 1), {}),
     ((16,), {"gamma": 1, "b": 0}), ((64,), {"b": 2, "gamma": 3}), ((32,), {"gamma": 1}),
     ((32, 1, 4), {}),  # (5 + 4) / 1 = 9; only "b ignored" gives 5
+    ((64,), {"gamma": -2}),  # |(6 + 1) / -2| = 3.5 -> 3: the absolute value of the whole quotient
 )
 
 

@@ -8,14 +8,17 @@ same number of values. ``nn.Linear(C, h)`` (h, C), a 1x1 ``nn.Conv2d`` (h, C, 1,
 ``nn.Conv1d`` (h, C, 1), a raw (C, h) parameter applied as ``z @ W`` and a flat (h * C,)
 parameter all hold W1. One parameter may hold several weights used one after the other (W1
 and W2 as a flat (2 * h * C,) parameter sliced in forward, or stacked as (2, h, C)): it then
-takes consecutive canonical weights whose sizes add up to its own, each at its offset.
-The canonical values are written into it in row-major order; which
-orientation the module reads them in (W1 or its transpose) is settled by the trusted judge,
+takes consecutive canonical weights whose sizes add up to its own, each at its offset. One
+weight may also be held by several parameters used one after the other (the spatial kernel as
+two (1, 1, k, k) convolutions, one per map; W1 as two halves of its rows): each then holds one
+consecutive piece of the weight's values. A parameter never holds the end of one weight and
+the start of the next. The canonical values are written into it in row-major order; which
+orientation the module reads them in (W1 or its transpose), and which piece of a split weight
+plays which part (the max map's kernel or the mean map's), is settled by the trusted judge,
 which tries each and verifies the whole function. Anything that cannot hold the weights
 raises MatchError with a message saying what was expected.
 """
 import math
-from itertools import combinations, permutations
 from typing import NamedTuple
 
 import torch
@@ -26,28 +29,93 @@ class MatchError(AssertionError):
     """The module has parameters that cannot be matched to the exercise's weights."""
 
 
-class Slot(NamedTuple):
-    """Where one canonical weight lives: ``size`` values of ``param`` (flattened) from ``start`` on."""
+# At most this many parameters are matched, in at most TRIES orders of their sizes, and a weight is split in
+# at most MAX_PIECES pieces (an ECA kernel of up to 8 taps, each its own scalar parameter): enough for every
+# form the exercise API allows, small enough to stay fast.
+MAX_PARAMS = 8
+MAX_PIECES = 8
+TRIES = 1000
+
+
+class Piece(NamedTuple):
+    """``size`` values of ``param`` (flattened, row-major) from ``start`` on."""
     param: torch.Tensor
     start: int
     size: int
 
+
+class Slot(NamedTuple):
+    """Where one canonical weight lives: its values, row-major, in one or more consecutive pieces."""
+    pieces: tuple
+
+    @property
+    def sizes(self) -> tuple:
+        return tuple(piece.size for piece in self.pieces)
+
     def write(self, values: torch.Tensor) -> None:
         """Copy the weight's values (row-major) into its place; call under torch.no_grad()."""
-        self.param.view(-1)[self.start:self.start + self.size].copy_(values.reshape(-1))
+        flat, at = values.reshape(-1), 0
+        for param, start, size in self.pieces:
+            held = param.detach().reshape(-1).clone()  # a parameter may be a non-contiguous view
+            held[start:start + size] = flat[at:at + size].to(held.device, held.dtype)
+            param.copy_(held.view(param.shape))
+            at += size
 
     def grad(self):
-        """The gradient of the weight's values (flat), or None when none reached the parameter."""
-        g = self.param.grad
-        return None if g is None else g.reshape(-1)[self.start:self.start + self.size]
+        """The gradient of the weight's values (flat), or None when none reached one of its parameters."""
+        grads = [piece.param.grad for piece in self.pieces]
+        if any(g is None for g in grads):
+            return None
+        return torch.cat([g.reshape(-1)[start:start + size] for g, (_, start, size) in zip(grads, self.pieces)])
 
 
-def groupings(count: int, parts: int) -> list:
-    """Every split of ``count`` weights, in order, into ``parts`` consecutive non-empty groups (one each first)."""
+def size_orders(sizes: list):
+    """Orders of the parameters (index tuples) giving each distinct sequence of sizes once, the given order first.
+
+    Parameters of the same size keep their given (use) order: swapping them would change no size, only
+    which of them holds which values, and the use order is the best guess of that.
+    """
+    def extend(chosen, left):
+        if not left:
+            yield tuple(chosen)
+            return
+        tried = set()
+        for i in left:
+            if sizes[i] not in tried:
+                tried.add(sizes[i])
+                yield from extend(chosen + [i], [j for j in left if j != i])
+    return extend([], list(range(len(sizes))))
+
+
+def assign(param_sizes: list, weight_sizes: list):
+    """Per weight, its pieces as (param index, start, size), the parameters' values laid end to end in
+    order; None when a parameter would hold the end of one weight and the start of another."""
+    if sum(param_sizes) != sum(weight_sizes) or 0 in param_sizes + weight_sizes:
+        return None
+    cuts = [0]
+    for size in weight_sizes:
+        cuts.append(cuts[-1] + size)
+    spans, at = [], 0
+    for size in param_sizes:
+        spans.append((at, at + size))
+        at += size
     found = []
-    for cuts in combinations(range(1, count), parts - 1):
-        bounds = (0, *cuts, count)
-        found.append([tuple(range(a, b)) for a, b in zip(bounds, bounds[1:])])
+    for c, d in zip(cuts, cuts[1:]):
+        pieces = []
+        for i, (a, b) in enumerate(spans):
+            if b <= c or a >= d:
+                continue
+            if a <= c and d <= b:  # the parameter holds the whole weight (and maybe others)
+                if a not in cuts or b not in cuts:
+                    return None
+                pieces.append((i, c - a, d - c))
+            elif c <= a and b <= d:  # the parameter holds one piece of the weight
+                pieces.append((i, 0, b - a))
+            else:
+                return None
+        if len(pieces) > MAX_PIECES:
+            return None
+        found.append(pieces)
     return found
 
 
@@ -99,12 +167,12 @@ def use_order(module: nn.Module, run) -> list:
     Distances are counted backward through the autograd graph of one forward pass, so the
     order holds for raw parameters, einsum, out-of-order registration and stacked calls alike.
     """
-    registered = list(module.parameters())
     try:
         with torch.enable_grad():
             y = run()
     except Exception:
-        return registered  # the real run reports the error
+        return list(module.parameters())  # the real run reports the error
+    registered = list(module.parameters())  # after the run: a lazy module creates its parameters in it
     if not isinstance(y, torch.Tensor) or y.grad_fn is None:
         return registered
     distance, frontier, seen = {}, [y.grad_fn], {y.grad_fn}
@@ -124,8 +192,8 @@ def use_order(module: nn.Module, run) -> list:
 
 
 def match(module: nn.Module, exercise: str, shapes: dict, order: list, hints_for_sizes: dict = None) -> dict:
-    """Canonical name -> the Slot holding that weight (a parameter of the same number of values, or a part of
-    one holding consecutive weights); raises MatchError.
+    """Canonical name -> the Slot holding that weight (a parameter of the same number of values, a part of
+    one holding consecutive weights, or consecutive parameters holding one piece each); raises MatchError.
 
     ``shapes``: canonical name -> shape, in the order the exercise uses the weights; ``order``:
     the module's parameters in the order its forward pass uses them (``use_order``);
@@ -138,16 +206,18 @@ def match(module: nn.Module, exercise: str, shapes: dict, order: list, hints_for
         raise MatchError(f"found BatchNorm ({', '.join(batchnorms)}): the course's module has none; "
                          f"expected {expected}.")
     names_of = {id(p): name for name, p in named}
-    params = sorted((p for _, p in named), key=lambda p: next(i for i, q in enumerate(order) if q is p))
+    at = {id(q): i for i, q in enumerate(order)}
+    every = sorted((p for _, p in named), key=lambda p: at.get(id(p), len(order)))
+    params = [p for p in every if p.numel()]  # an empty parameter holds no values
     names, sizes = list(shapes), [math.prod(shape) for shape in shapes.values()]
-    if 0 < len(params) <= len(shapes):
-        for perm in permutations(params):  # the use order first: the weights are used in the same order
-            for groups in groupings(len(shapes), len(params)):
-                if all(p.numel() == sum(sizes[i] for i in group) for p, group in zip(perm, groups)):
-                    return {names[i]: Slot(p, sum(sizes[j] for j in group if j < i), sizes[i])
-                            for p, group in zip(perm, groups) for i in group}
+    if 0 < len(params) <= MAX_PARAMS and shapes:
+        for _, perm in zip(range(TRIES), size_orders([p.numel() for p in params])):  # the use order first
+            found = assign([params[i].numel() for i in perm], sizes)
+            if found is not None:
+                return {name: Slot(tuple(Piece(params[perm[i]], start, size) for i, start, size in pieces))
+                        for name, pieces in zip(names, found)}
     elif not params and not shapes:
         return {}
-    found = ", ".join(f"{names_of[id(p)]} {tuple(p.shape)}" for p in params) or "no parameters"
+    found = ", ".join(f"{names_of[id(p)]} {tuple(p.shape)}" for p in every) or "no parameters"
     hints = _hints(named, shapes, hints_for_sizes or {})
     raise MatchError(f"expected {expected}; found {found}." + "".join(f" Hint: {h}." for h in hints))

@@ -9,6 +9,8 @@ The results are a flat dict of tensors, strings and floats, so they survive
                      values in the row-major order they were written into the student's parameter
     dtype, device    of the output, as strings; shape of the output as a string
     no_grad          names of inputs/weights that received no gradient, comma-separated
+    pieces/<name>    for a weight held by several parameters: the sizes of its pieces, comma-separated,
+                     in the order its values were written into them
     type             for eca_kernel_size: the type name of the returned value
 
 When the student's code raises, the ProbeError names the likely mistake where the error
@@ -138,8 +140,18 @@ def probe(obj, case: Case) -> dict:
             name = getattr(obj, "__name__", call(case))
             raise ProbeError(f"{name} should subclass nn.Module (calling it should build one), got "
                              f"{type(module).__name__}")
+        lazy = [name for name, q in module.named_parameters() if isinstance(q, nn.parameter.UninitializedParameter)]
+        if lazy:
+            raise ProbeError(f"{call(case)} has parameters without a shape yet ({', '.join(lazy)}): create them "
+                             "with their shapes in __init__ (nn.Linear, nn.Conv2d, ..., not a Lazy module), so the "
+                             "parameter count and an optimizer built right after the module see them")
+        built = {id(q) for q in module.parameters()}
         probe_x = case_input(case).float()
         order = use_order(module, lambda: module(probe_x))
+        made = [name for name, q in module.named_parameters() if id(q) not in built]
+        if made:
+            raise ProbeError(f"{call(case)} creates parameters inside forward ({', '.join(made)}): create them in "
+                             "__init__, so the parameter count and an optimizer built right after the module see them")
         if device.type != "meta":
             params = match(module, case.exercise, weight_shapes(case), order, _size_hints(case))
         module.to(device=device, dtype=dtype)
@@ -162,6 +174,8 @@ def probe(obj, case: Case) -> dict:
     if not isinstance(y, torch.Tensor):
         raise ProbeError(f"expected a tensor back, got {type(y).__name__}")
     results = {"dtype": str(y.dtype).replace("torch.", ""), "device": y.device.type, "shape": str(tuple(y.shape))}
+    results.update({f"pieces/{name}": ",".join(map(str, slot.sizes)) for name, slot in params.items()
+                    if len(slot.pieces) > 1})
     if device.type == "meta" or y.dtype != dtype or y.shape != x.shape[:2] + y.shape[2:] or not y.requires_grad:
         results["output"] = y.detach().to("cpu") if device.type != "meta" else torch.zeros(0)
         results["no_grad"] = "" if y.requires_grad else "input"

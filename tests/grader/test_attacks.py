@@ -153,8 +153,6 @@ def test_an_eca_kernel_stored_flipped_passes(graded):
     assert rows["flipped_eca"]["eca_block"]["status"] == "passed", rows["flipped_eca"]["eca_block"]["message"]
 
 
-@pytest.mark.xfail(strict=True, reason="matching.match needs one parameter per canonical weight: a spatial kernel "
-                                       "held as two (1, 1, k, k) convolutions is refused with a MatchError")
 def test_a_spatial_kernel_split_over_two_convolutions_passes(graded):
     rows, _, _ = graded
     row = rows["split_spatial"]["spatial_attention"]
