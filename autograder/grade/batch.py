@@ -99,9 +99,14 @@ def scored_files(package: Path = PACKAGE) -> list:
 
 
 def settings_fingerprint(points: dict, timeout: float, device: str, limits, tests: frozenset,
-                         files: list) -> str:
-    """A digest of every input that can change a score besides the submission itself."""
-    digest = hashlib.sha256(f"{GRADER_VERSION}|{sorted(points.items())}|{timeout!r}|{device}|{limits!r}".encode())
+                         files: list, isolation: str = "") -> str:
+    """A digest of every input that can change a score besides the submission itself.
+
+    `isolation` says how student code runs (bubblewrap or not, own uids or not, cgroups or rlimits): a record
+    graded with weaker isolation (where the code could read the reference) is never reused by a stronger run.
+    """
+    digest = hashlib.sha256(f"{GRADER_VERSION}|{sorted(points.items())}|{timeout!r}|{device}|{limits!r}|"
+                            f"{isolation}".encode())
     for source in sorted(tests):
         digest.update(hashlib.sha256(source.encode()).digest())
     for path in files:
@@ -242,7 +247,8 @@ def prepare(course, device: str, timeout: float, out: Path, temporary: Path, lim
     settings = Settings(
         results=out.resolve(), library=library, scratch=scratch, device=device, timeout=float(timeout),
         isolate=isolate, drop_uid=drop_uid, max_scores=points, test_sources=tests,
-        fingerprint=settings_fingerprint(points, float(timeout), device, limits, tests, scored_files()),
+        fingerprint=settings_fingerprint(points, float(timeout), device, limits, tests, scored_files(),
+                                         f"bubblewrap={isolate}|own uids={drop_uid}|{confinement.mechanism}"),
         limits=limits, confinement=confinement)
     return settings, sandbox.isolation_warning()
 

@@ -99,7 +99,9 @@ def student_cells(path: Path, test_sources: frozenset) -> tuple:
     notebook = read_notebook(path)
     notes = []
     kernel = notebook.get("metadata", {}).get("kernelspec", {}) if isinstance(notebook.get("metadata"), dict) else {}
-    language = str(kernel.get("language", "python")) if isinstance(kernel, dict) else "python"
+    language = kernel.get("language", "python") if isinstance(kernel, dict) else "python"
+    # a note, not the student's text: a name of at most 100 characters, never the str() of a large value
+    language = str(language)[:100] if isinstance(language, (str, int, float, type(None))) else type(language).__name__
     if language.lower() != "python":
         notes.append(f"the notebook's kernel is {language!r}; its cells were run as Python")
     sources, metadata_lost = [], True

@@ -122,8 +122,11 @@ def bwrap_command(library: Path, job: Path, device: str, limits: Limits = Limits
     unshare = ["--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts", "--unshare-cgroup-try"]
     if os.getuid() != 0:
         unshare.append("--unshare-user")
+    # The harness is the namespace's first process (--as-pid-1): bubblewrap's own init would otherwise hold
+    # the host's end of the output pipe, dumpable and, without root, of the students' uid, so a notebook could
+    # write frames into it through /proc/1/fd/1. As pid 1 the harness also cannot be killed from inside.
     # The private /tmp comes first: a Python install under /tmp (a checkout there) is bound on top of it.
-    return ["bwrap", *unshare, "--die-with-parent", "--new-session",
+    return ["bwrap", *unshare, "--as-pid-1", "--die-with-parent", "--new-session",
             "--proc", "/proc", "--dev", "/dev",
             "--perms", "1777", "--size", str(limits.shm_bytes), "--tmpfs", "/dev/shm",
             "--perms", "1777", "--size", str(SCRATCH_BYTES), "--tmpfs", "/tmp",

@@ -24,6 +24,7 @@ from pathlib import Path, PurePosixPath
 from autograder.exercises import ASSIGNMENT, NOTEBOOKS
 
 from . import layouts
+from .cells import NOTEBOOK_BYTES
 from .names import one_line, readable, short_hash, shown, unique_ids
 
 MAX_TOTAL_BYTES = 2 * 2**30
@@ -32,6 +33,9 @@ MAX_ENTRIES = 20000  # written; beyond it (or MAX_TOTAL_BYTES) the largest entri
 MAX_LISTED = 1_000_000  # entries an archive may list at all (its directory is read into memory)
 MAX_NOTES = 200  # notes kept about one archive's skipped entries
 MAX_PART_BYTES = 200  # file systems refuse names over 255 bytes
+# A student's own zip: only its notebooks are written, each at most a notebook's limit, all of them at most
+# this much (its other entries, however large they unpack, never reach the disk).
+STUDENT_ZIP_BYTES = len(NOTEBOOKS) * NOTEBOOK_BYTES
 RESUBMITTED = re.compile(r"^(?P<stem>.*?)-(?P<version>\d+)$")
 
 
@@ -116,7 +120,7 @@ def open_archive(archive: Path, scratch: Path) -> tuple:
         raise ArchiveError(f"{archive} is not a readable zip file: {error}") from None
 
 
-def admitted(infos: list) -> tuple:
+def admitted(infos: list, max_total: int | None = None) -> tuple:
     """(indexes of the entries to write, notes). Within the count and size caps, notebooks, zips and receipts
     go first, then each folder's first entries before any folder's later ones, smallest first: an oversized
     upload costs only its own files. Of entries repeating a name, the last (as unzip and zipfile read them)."""
@@ -131,30 +135,39 @@ def admitted(infos: list) -> tuple:
         folder = parts[wrapping] if len(parts) > wrapping + 1 else ""  # the student's folder, past wrapping ones
         rank[index] = seen[folder] = seen.get(folder, -1) + 1
     chosen, notes, over, total = set(), [], [], 0
+    max_total = MAX_TOTAL_BYTES if max_total is None else max_total
     for index, info in sorted(enumerate(infos), key=lambda item: (
             not named(item[1]).lower().endswith((".ipynb", ".zip", ".txt")), rank[item[0]], item[1].file_size,
             item[0])):
         if last[named(info)] != index:
             notes.append(f"{shown(info.filename)}: repeated in the archive; the later entry used, this one skipped")
-        elif len(chosen) >= MAX_ENTRIES or total + info.file_size > MAX_TOTAL_BYTES:
+        elif len(chosen) >= MAX_ENTRIES or total + info.file_size > max_total:
             over.append(info.filename)
         else:
             chosen.add(index)
             total += info.file_size if info.file_size <= MAX_ENTRY_BYTES else 0
     if over:
-        notes.append(f"{len(over)} entries over the archive's caps ({MAX_ENTRIES} entries, {MAX_TOTAL_BYTES} bytes "
+        notes.append(f"{len(over)} entries over the archive's caps ({MAX_ENTRIES} entries, {max_total} bytes "
                      f"in all) skipped, the largest ones: {', '.join(shown(name) for name in over[-5:])}")
     return chosen, notes[:MAX_NOTES]
 
 
-def extract(archive: Path, destination: Path) -> list:
-    """Extract `archive` into `destination`; returns messages about skipped entries."""
+def extract(archive: Path, destination: Path, notebooks_only: bool = False) -> list:
+    """Extract `archive` into `destination`; returns messages about skipped entries.
+
+    `notebooks_only` (a student's own zip): only .ipynb entries are written, within STUDENT_ZIP_BYTES.
+    """
     zf, repaired = open_archive(Path(archive), Path(destination).parent)
+    entry_cap = NOTEBOOK_BYTES if notebooks_only else MAX_ENTRY_BYTES
     with zf:
         infos = zf.infolist()
         if len(infos) > MAX_LISTED:
             raise ArchiveError(f"{archive} lists {len(infos)} entries, more than {MAX_LISTED}")
-        chosen, skipped = admitted(infos)
+        view = [i for i, info in enumerate(infos) if not notebooks_only or info.filename.lower().endswith(".ipynb")]
+        picked, skipped = admitted([infos[i] for i in view], STUDENT_ZIP_BYTES if notebooks_only else None)
+        chosen = {view[i] for i in picked}
+        if len(view) < len(infos):
+            skipped.append(f"{len(infos) - len(view)} entries that are not notebooks, not unpacked")
         for index, info in enumerate(infos):
             if index not in chosen:
                 continue
@@ -170,12 +183,12 @@ def extract(archive: Path, destination: Path) -> list:
             if stat.S_ISLNK(info.external_attr >> 16):
                 skipped.append(f"{entry}: a symbolic link, skipped")
                 continue
-            if not info.is_dir() and info.file_size > MAX_ENTRY_BYTES:
-                skipped.append(f"{entry}: {info.file_size} bytes, more than {MAX_ENTRY_BYTES}, skipped")
+            if not info.is_dir() and info.file_size > entry_cap:
+                skipped.append(f"{entry}: {info.file_size} bytes, more than {entry_cap}, skipped")
                 continue
             target = Path(destination).joinpath(*map(disk_part, parts))
             try:
-                why = write_entry(zf, info, target)
+                why = write_entry(zf, info, target, entry_cap)
             except OSError as error:  # a file where a folder should be, or the other way round
                 why = f"cannot be written ({error.strerror or error})"
             except (zipfile.BadZipFile, NotImplementedError, RuntimeError, EOFError, zlib.error) as error:
@@ -190,7 +203,7 @@ def extract(archive: Path, destination: Path) -> list:
     return skipped
 
 
-def write_entry(zf: zipfile.ZipFile, info: zipfile.ZipInfo, target: Path) -> str:
+def write_entry(zf: zipfile.ZipFile, info: zipfile.ZipInfo, target: Path, cap: int = MAX_ENTRY_BYTES) -> str:
     """Write one entry; returns why it was not written ("" when it was)."""
     if info.is_dir():
         target.mkdir(parents=True, exist_ok=True)
@@ -202,10 +215,10 @@ def write_entry(zf: zipfile.ZipFile, info: zipfile.ZipInfo, target: Path) -> str
     with zf.open(info) as source, open(target, "xb") as sink:
         while chunk := source.read(2**20):
             written += len(chunk)
-            if written > MAX_ENTRY_BYTES:  # the header lied about the size
+            if written > cap:  # the header lied about the size
                 break
             sink.write(chunk)
-    if written > MAX_ENTRY_BYTES:
+    if written > cap:
         target.unlink()
         return "larger than its header says"
     return ""
@@ -273,14 +286,14 @@ def unpacked(files: dict, into: Path) -> tuple:
         folder = into / str(number)
         folder.mkdir(parents=True)
         try:
-            skipped = extract(files[name], folder)
+            skipped = extract(files[name], folder, notebooks_only=True)
         except ArchiveError:
             notes.append(f"{one_line(name)}: not a readable zip file, ignored")
             continue
         inside = sorted(p for p in folder.rglob("*.ipynb") if p.is_file() and not p.is_symlink()
                         and ".ipynb_checkpoints" not in p.parts)
         notes.append(f"{one_line(name)} unpacked: {len(inside)} notebooks" +
-                     (f" ({len(skipped)} entries skipped)" if skipped else ""))
+                     (f" ({'; '.join(skipped[:3])}{'; ...' if len(skipped) > 3 else ''})" if skipped else ""))
         for path in inside:
             kept.setdefault(path.name, path)
     return kept, notes

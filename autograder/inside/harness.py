@@ -146,11 +146,26 @@ def plain(value):
     return repr(value)[:MESSAGE_LIMIT]
 
 
-def probe_exercise(exercise: dict, namespace: dict, notes: list, plan: list, out: str) -> None:
-    """Probe every case of one exercise and save the entries (and the cells' failures) to <out>/<exercise>.pt."""
-    import torch
+THREADED = ("the probe was not run: a thread the notebook's code started (or a fork hook it registered) was "
+            "still running in the checks' process, where it could change what the checks measure")
 
-    from .probe import probe
+
+def single_threaded() -> bool:
+    """Whether this process runs one thread: no thread of the student's can change the probe while it runs."""
+    try:
+        return len(os.listdir("/proc/self/task")) == 1
+    except OSError:  # no /proc: only the threads Python knows of can be counted
+        return len(sys._current_frames()) == 1
+
+
+def probe_exercise(exercise: dict, namespace: dict, notes: list, plan: list, out: str,
+                   pristine=lambda: True) -> None:
+    """Probe every case of one exercise and save the entries (and the cells' failures) to <out>/<exercise>.pt.
+
+    ``pristine()`` runs before each case: it undoes what student code changed in the probe's world (in the
+    cells, in a fork hook, or in an earlier case's call) and says whether the probe may run.
+    """
+    import torch
 
     name, me = exercise["name"], os.getpid()
     if name not in namespace:
@@ -158,6 +173,11 @@ def probe_exercise(exercise: dict, namespace: dict, notes: list, plan: list, out
     else:
         found = []
         for case in plan:
+            if not pristine():
+                found.append({"ok": False, "error": THREADED})
+                continue
+            from .probe import probe
+
             try:
                 found.append({"ok": True, "results": plain(probe(namespace[name], case))})
             except BaseException as error:
@@ -178,7 +198,7 @@ def snapshot() -> tuple:
     import torch
 
     names = [f"{__package__}.{m}" for m in ("cases", "matching", "probe", "harness")]
-    names += ["torch", "torch.nn", "torch.nn.functional", "builtins"]
+    names += ["torch", "torch.nn", "torch.nn.functional", "builtins", "os", "time"]
     modules = {name: sys.modules[name] for name in names if name in sys.modules}
     namespaces = [(vars(m), dict(vars(m))) for m in modules.values()]
     types = [(t, dict(vars(t))) for t in (torch.Tensor, torch.nn.Module)]
@@ -224,23 +244,31 @@ def grade_notebook(notebook: dict, plans: dict, fresh_per_exercise: bool, out: s
     # Bound before student code runs: the cells can rebind the harness's globals and replace a
     # function's code. (Code in the same process can still reach these objects through the garbage
     # collector; the judge, which recomputes every expected value itself, never trusts the probe.)
-    undo, saved, body = restore, PRISTINE, restore.__code__
+    # Undone again in the exercise's process before each case: a fork hook, a patched os.fork or a thread may
+    # have redone a change after the notebook's restore, and a case's call may change the probe for the next.
+    undo, saved, body, alone = restore, PRISTINE, restore.__code__, single_threaded
+
+    def pristine() -> bool:
+        undo.__code__ = body
+        undo(saved)
+        return alone()
+
     if fresh_per_exercise:
         for exercise in notebook["exercises"]:
             def run(exercise=exercise):
                 limit_gpu(gpu_fraction)
                 namespace, notes = run_cells(notebook["cells"], cell, cells)
-                undo.__code__ = body
-                undo(saved)
-                probe_exercise(exercise, namespace, notes, plans[exercise["id"]], out)
+                pristine()
+                probe_exercise(exercise, namespace, notes, plans[exercise["id"]], out,
+                               lambda: pristine() or len(sys._current_frames()) == 1)  # CUDA runs threads
             report["exercises"][exercise["id"]] = isolated(run, seconds)
     else:
         namespace, report["cells"] = run_cells(notebook["cells"], cell, cells)
-        undo.__code__ = body
-        undo(saved)
+        pristine()
         for exercise in notebook["exercises"]:
             def run(exercise=exercise):
-                probe_exercise(exercise, namespace, report["cells"], plans[exercise["id"]], out)
+                pristine()  # first: a fork hook may have replaced probe_exercise itself
+                probe_exercise(exercise, namespace, report["cells"], plans[exercise["id"]], out, pristine)
             report["exercises"][exercise["id"]] = isolated(run, seconds)
     with open(os.path.join(out, "report.json"), "w") as handle:
         json.dump(report, handle)

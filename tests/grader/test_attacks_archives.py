@@ -84,6 +84,25 @@ def test_notebooks_a_student_zipped_are_graded_like_loose_ones(tmp_path):
     assert list(root.rglob("*.ipynb")) and not (root / "ann" / "attention").exists()  # SUBMISSIONS only read
 
 
+def test_a_student_zip_writes_only_its_notebooks_to_disk(tmp_path):
+    """40 MiB of zeros beside the notebook unpack from a 40 KiB upload: none of it reaches the disk."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("attention/01_squeeze.ipynb", NOTEBOOK)
+        for index in range(4):
+            zf.writestr(f"attention/data/weights{index}.bin", bytes(10 * 2**20))
+    assert len(buffer.getvalue()) < 2**20
+    for student in ("dan", "eve"):
+        (tmp_path / "submitted" / student).mkdir(parents=True)
+    (tmp_path / "submitted" / "dan" / "attention.zip").write_bytes(buffer.getvalue())
+    (tmp_path / "submitted" / "eve" / "01_squeeze.ipynb").write_bytes(NOTEBOOK)
+    found, _ = find_submissions(tmp_path / "submitted", scratch=tmp_path / "scratch")
+    dan = next(s for s in found if s.student == "dan")
+    assert dan.notebooks["01_squeeze"].read_bytes() == NOTEBOOK
+    assert sum(p.stat().st_size for p in (tmp_path / "scratch").rglob("*") if p.is_file()) == len(NOTEBOOK)
+    assert any("4 entries that are not notebooks, not unpacked" in note for note in dan.notes)
+
+
 def test_moodle_feedback_names_hold_no_path_separators(tmp_path):
     page = tmp_path / "index.html"
     page.write_text("<p>feedback</p>")

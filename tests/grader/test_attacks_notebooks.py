@@ -39,3 +39,11 @@ def test_odd_but_readable_notebooks_are_read(tmp_path, text):
     path.write_text(text)
     sources, _ = student_cells(path, frozenset())
     assert isinstance(sources, list)
+
+
+@pytest.mark.parametrize("language", ["x" * 5_000_000, ["r"] * 1_000_000])
+def test_an_odd_kernel_language_gives_a_short_note(tmp_path, language):
+    path = tmp_path / "01_squeeze.ipynb"
+    path.write_text(notebook(metadata={"kernelspec": {"language": language}}))
+    _, notes = student_cells(path, frozenset())
+    assert notes and all(len(note) < 300 for note in notes)

@@ -1,0 +1,100 @@
+"""Attacks on the grader run WITHOUT root, where every process of a sandbox shares the grader's uid.
+
+The real command (``python -m autograder grade``, real bubblewrap) runs inside a user namespace
+as uid 1000, as an instructor without root would run it: the sandbox then gets a user namespace
+of its own and its notebooks cannot drop to uids of their own. One batch holds a control student
+and each attack.
+"""
+import csv
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from autograder.grade import sandbox
+from grader_class import ROOT, WRONG_SQUEEZE, solved, with_cells, write_class
+
+pytestmark = [pytest.mark.needs_course, pytest.mark.slow]
+
+TIMEOUT = 20  # seconds per cell
+
+# A wrong squeeze, then frames written straight into the host's end of the output pipe, which
+# bubblewrap's own init (pid 1 of the sandbox, dumpable, the students' uid) held open as its fd 1:
+# results of a correct squeeze, framed as the harness frames them, sent before the harness's own.
+FORGED_FRAMES = r'''
+import io, json, os, torch
+from inside.cases import Case
+from inside.probe import probe
+
+def tupled(v):
+    return tuple(tupled(i) for i in v) if isinstance(v, list) else v
+
+job = json.load(open("/sandbox/job/job.json"))
+plan = [Case(**{k: tupled(v) for k, v in c.items()}) for c in job["cases"]["squeeze"]]
+buffer = io.BytesIO()
+torch.save({"defined": True, "cells": [], "cases": [
+    {"ok": True, "results": probe(lambda x: x.mean(dim=(2, 3), keepdim=True), c)} for c in plan]}, buffer)
+
+def frame(name, data):
+    header = json.dumps({"notebook": "01_squeeze", "file": name, "size": len(data)}).encode()
+    return len(header).to_bytes(4, "big") + header + data
+
+stream = frame("ended", b"ok") + frame("report.json", b'{"cells": [], "exercises": {"squeeze": "ok"}}') \
+    + frame("squeeze.pt", buffer.getvalue())
+for pid in {"1", str(os.getppid())}:
+    for fd in ("1", "2"):
+        try:
+            channel = os.open(f"/proc/{pid}/fd/{fd}", os.O_WRONLY)
+            os.write(channel, stream)
+            os.close(channel)
+        except OSError:
+            pass
+'''
+
+STUDENTS = {
+    "control": {"01_squeeze.ipynb": solved()},
+    "forged_frames": {"01_squeeze.ipynb": with_cells(solved(), WRONG_SQUEEZE, FORGED_FRAMES)},
+}
+
+
+def as_uid_1000(command: list) -> list:
+    """`command` in a user namespace where it runs as uid 1000 (the files it needs stay its own)."""
+    return ["bwrap", "--unshare-user", "--uid", "1000", "--gid", "1000", "--dev-bind", "/", "/", *command]
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    if os.getuid() != 0 or not shutil.which("bwrap") or not sandbox.bwrap_works():
+        pytest.skip("needs root and a working bubblewrap to run the grader as another uid")
+    probe = subprocess.run(as_uid_1000([sys.executable, "-c", "import os; print(os.getuid())"]),
+                           capture_output=True, text=True, timeout=60)
+    if probe.stdout.strip() != "1000":
+        pytest.skip(f"no user namespace here: {probe.stderr.strip()[:200]}")
+    base = tmp_path_factory.mktemp("nonroot")
+    submissions, out = write_class(base / "submitted", STUDENTS), base / "results"
+    command = [sys.executable, "-m", "autograder", "grade", str(submissions), "--out", str(out), "--workers", "2",
+               "--timeout", str(TIMEOUT), "--no-progress", "--gradebook", str(base / "gradebook.db"),
+               "--course-root", str(ROOT)]
+    run = subprocess.run(as_uid_1000(command), capture_output=True, text=True, timeout=900, cwd=ROOT)
+    assert run.returncode == 0, run.stderr[-3000:]
+    with open(out / "scores.csv", newline="", encoding="utf-8") as handle:
+        rows = {(row["student_id"], row["exercise"]): row for row in csv.DictReader(handle)}
+    return rows, run.stdout
+
+
+def test_the_grader_ran_without_root_in_bubblewrap(graded):
+    _, summary = graded
+    assert "Student code ran in: bubblewrap" in summary
+
+
+def test_the_control_student_keeps_full_marks(graded):
+    rows, _ = graded
+    assert rows[("control", "squeeze")]["status"] == "passed"
+
+
+def test_frames_written_into_the_host_pipe_are_not_taken(graded):
+    rows, _ = graded
+    row = rows[("forged_frames", "squeeze")]
+    assert row["status"] == "failed" and float(row["score"]) == 0.0, row["message"]
