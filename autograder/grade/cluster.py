@@ -28,11 +28,15 @@ def worker_settings(settings, home: Path):
     from .batch import world_traversable
     from .confinement import open_confinement
 
+    isolate = sandbox.bwrap_works()
+    drop_uid = os.getuid() == 0 and (isolate or world_traversable(sys.prefix) and world_traversable(sys.base_prefix))
+    if (isolate, drop_uid) != (settings.isolate, settings.drop_uid):
+        # the batch's fingerprint promises the batch's isolation: a weaker worker must not stamp its records
+        raise RuntimeError(f"this worker cannot isolate student code as the batch does (bubblewrap {isolate}, "
+                           f"own uids {drop_uid}; the batch: {settings.isolate}, {settings.drop_uid})")
     library = sandbox.build_library(home / "library")
     scratch = home / "scratch"
     scratch.mkdir(mode=0o755)
-    isolate = sandbox.bwrap_works()
-    drop_uid = os.getuid() == 0 and (isolate or world_traversable(sys.prefix) and world_traversable(sys.base_prefix))
     return dataclasses.replace(settings, results=home / "results", library=library, scratch=scratch,
                                isolate=isolate, drop_uid=drop_uid,
                                confinement=open_confinement(f"autograder-worker-{home.name}"))

@@ -75,3 +75,21 @@ def test_without_a_cluster_dask_is_not_imported(tmp_path):
     assert result.returncode == 0, result.stderr[-2000:]
     assert result.stdout.strip().splitlines()[-1] == "[]"
     assert (tmp_path / "out" / "grades.csv").exists()
+
+
+@pytest.mark.parametrize("batch_isolates", [True, False])
+def test_a_worker_that_cannot_isolate_as_the_batch_does_refuses_to_grade(tmp_path, monkeypatch, batch_isolates):
+    """The batch's fingerprint promises its isolation; a worker without bubblewrap must not stamp records with it."""
+    import dataclasses
+
+    from autograder.grade import cluster, sandbox
+    from autograder.grade.settings import Settings
+
+    settings = Settings(results=tmp_path, library=tmp_path, scratch=tmp_path, device="cpu", timeout=1.0,
+                        isolate=batch_isolates, drop_uid=batch_isolates, max_scores={}, test_sources=frozenset(),
+                        fingerprint="f")
+    monkeypatch.setattr(sandbox, "bwrap_works", lambda: not batch_isolates)
+    monkeypatch.setattr(sandbox, "build_library", lambda folder: folder)
+    monkeypatch.setattr(os, "getuid", lambda: 0)
+    with pytest.raises(RuntimeError, match="cannot isolate student code as the batch does"):
+        cluster.worker_settings(dataclasses.replace(settings), tmp_path)
