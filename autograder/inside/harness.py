@@ -349,6 +349,11 @@ def kill_leftovers(uid, pid_namespace: bool) -> None:
                 finally:
                     os._exit(0)
             os.waitpid(killer, 0)
+        elif pid_namespace and os.getpid() == 1:
+            try:
+                os.kill(-1, signal.SIGKILL)  # as the namespace's init: every other process in it, in one sweep
+            except ProcessLookupError:  # nothing was left
+                pass
         elif pid_namespace:
             for entry in os.listdir("/proc"):
                 if entry.isdigit() and int(entry) not in (1, os.getpid(), os.getppid()):
