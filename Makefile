@@ -43,9 +43,10 @@ constraints: install
 book: install
 	$(VENV)/bin/jupyter-book build . -W -n --keep-going
 
-# The whole suite, the linter first. `.venv/bin/python -m pytest -m "not slow"` is the quick loop.
+# The whole suite, the linter first, on two workers (tests that share a fixture run on one: see
+# tests/conftest.py). `.venv/bin/python -m pytest -m "not slow"` is the quick loop.
 test: install system-deps lint
-	$(PY) -m pytest --durations=25
+	$(PY) -m pytest -n 2 --dist loadscope --durations=25
 
 lint: install
 	$(VENV)/bin/ruff check .

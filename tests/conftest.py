@@ -6,8 +6,13 @@
 - `slow`: besides the tests marked by hand, every test that needs the built book or the
   browser, and the tests below (a test file, or a test's name within it), measured at
   several seconds each, so that ``pytest -m "not slow"`` stays a quick loop.
+
+With pytest-xdist (``make test`` runs ``-n 2 --dist loadscope``) a worker takes whole modules, so a
+module's fixtures are made once, and modules that share a session fixture (SHARED: one book build,
+one hostile class, the graded LMS layouts) go to one worker together.
 """
 import importlib.util
+import os
 from pathlib import Path
 
 import pytest
@@ -25,6 +30,51 @@ SLOW_TESTS = (
     "tests/experiments/test_resnet_cost.py::test_forward_gives_logits",  # ResNet-50 forward and backward
 )
 
+# Tests that share a session fixture, by path prefix: with pytest-xdist each group runs on one worker, so the
+# fixture is made once (publishing the edition builds the same _build/html as the book's tests: one group).
+SHARED = {"book": ("tests/book/", "tests/edition/test_edition_", "tests/edition/test_planted_secrets.py"),
+          "hostile_class": ("tests/grader/test_cheating.py", "tests/grader/test_broken.py"),
+          "graded_layouts": ("tests/lms/test_lms_cluster.py", "tests/lms/test_lms_export.py",
+                             "tests/lms/test_lms_layouts.py")}
+SHARED_FIXTURES = {"built_book": "book", "site_url": "book", "edition": "book", "hostile_class": "hostile_class",
+                   "graded_layouts": "graded_layouts"}
+
+
+def group_of(nodeid: str) -> str:
+    """The xdist scope of a test: its SHARED group, else its module (whose fixtures are then made once)."""
+    path = nodeid.split("::")[0]
+    return next((group for group, prefixes in SHARED.items() if path.startswith(prefixes)), path)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """`--dist loadscope` with the scopes of `group_of` (xdist's own loadgroup cannot mark pytest 9's node ids)."""
+    if config.getvalue("dist") != "loadscope":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class SharedFixtureScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid):
+            return group_of(nodeid)
+
+    return SharedFixtureScheduling(config, log)
+
+
+def check_group(item) -> None:
+    """A test that uses a shared session fixture must lie in that fixture's group, or xdist would make it twice."""
+    fixtures = set(getattr(item, "fixturenames", ()))
+    for group in {SHARED_FIXTURES[name] for name in fixtures & set(SHARED_FIXTURES)}:
+        if group_of(item.nodeid) != group:
+            raise pytest.UsageError(f"{item.nodeid} uses the {group!r} session fixtures: add its file to "
+                                    f"SHARED[{group!r}] in tests/conftest.py")
+
+
+def pytest_configure(config):
+    """An xdist worker takes its share of the cores for torch's threads, so workers do not oversubscribe them."""
+    workers = os.environ.get("PYTEST_XDIST_WORKER_COUNT")
+    if workers:
+        torch.set_num_threads(max(1, (os.cpu_count() or 1) // int(workers)))
+
 
 def pytest_collection_modifyitems(config, items):
     skip_gpu = None if torch.cuda.is_available() else pytest.mark.skip(reason="CUDA is not available on this machine")
@@ -35,6 +85,7 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.single_thread)
         if item.nodeid.startswith(SLOW_TESTS) or SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.slow)
+        check_group(item)
 
 
 @pytest.fixture(autouse=True)
