@@ -228,7 +228,7 @@ def test_processor_time_counts_the_worker_processes():
     from experiments.study import cpu_time
 
     before, own = cpu_time(), time.process_time()
-    subprocess.run([sys.executable, "-c", "import time\nend = time.process_time() + 0.5\nwhile time.process_time() < end: pass"],
-                   check=True)
+    burn = "import time\nend = time.process_time() + 0.5\nwhile time.process_time() < end: pass"
+    subprocess.run([sys.executable, "-c", burn], check=True)
     assert cpu_time() - before >= 0.45
     assert time.process_time() - own < 0.2  # the parent itself only waited

@@ -20,7 +20,9 @@ print(json.dumps([[r.test_accuracy, r.train_loss] for r in shared] + [[r.test_ac
 @pytest.mark.slow
 def test_two_worker_processes_run_from_a_jupyter_kernel(tmp_path):
     notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("import json\n" + CELL)])
-    NotebookClient(notebook, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}).execute()
+    client = NotebookClient(notebook, timeout=300, kernel_name="python3",
+                            resources={"metadata": {"path": str(tmp_path)}})
+    client.execute()
     output = notebook.cells[0].outputs[-1]
     assert output["output_type"] == "stream", output
     numbers = json.loads(output["text"])
