@@ -28,7 +28,7 @@ from pathlib import Path
 
 import torch
 
-from .study import PRESETS, StudyConfig, run_study, summarize
+from .study import PRESETS, StudyConfig, cpu_time, run_study, summarize
 
 ARMS = ("none", "se", "cbam")
 RESULTS = Path(__file__).resolve().parent / "results" / "ablations"
@@ -73,7 +73,7 @@ def run_ablations(base: StudyConfig, names=None, arms=ARMS, progress: bool = Fal
     for name, changes in variants(base).items():
         if names is not None and name not in names:
             continue
-        start, cpu = time.perf_counter(), time.process_time()
+        start, cpu = time.perf_counter(), cpu_time()
         runs = run_study(replace(base, **changes), progress=progress)[0]
         records.append({
             "name": name,
@@ -81,7 +81,7 @@ def run_ablations(base: StudyConfig, names=None, arms=ARMS, progress: bool = Fal
             "summary": summarize(runs),
             "final_accuracy": {f"{r.attention}/{r.seed}": r.test_accuracy[-1] for r in runs},
             "seconds": time.perf_counter() - start,
-            "cpu_seconds": time.process_time() - cpu,
+            "cpu_seconds": cpu_time() - cpu,  # this process and its workers
         })
         print(f"{name}: {records[-1]['seconds']:.0f} s", file=sys.stderr, flush=True)
         if done is not None:

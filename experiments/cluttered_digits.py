@@ -22,6 +22,7 @@ class ClutteredDigits:
     labels: torch.Tensor  # (N,) int64, the class of the whole digit
     positions: torch.Tensor  # (N, 2) int64, (row, column) of the digit's top-left corner
     sources: torch.Tensor  # (N,) int64, index of the digit in load_digits()
+    fragments: torch.Tensor  # (N,) int64, how many fragments the canvas holds (fewer than asked where none fit)
 
 
 @functools.cache
@@ -91,4 +92,5 @@ def make_cluttered_digits(
         labels=torch.from_numpy(targets[chosen]),
         positions=torch.from_numpy(positions.astype(np.int64)),
         sources=torch.from_numpy(chosen.astype(np.int64)),
+        fragments=torch.from_numpy(kept.sum(axis=1).astype(np.int64)),
     )

@@ -3,8 +3,8 @@
     block(x) = relu(shortcut(x) + A(bn(conv3x3(relu(bn(conv3x3_stride2(x)))))))
 
 A is the attention module, placed as in the ResNet-50 bottleneck: after the last
-BatchNorm of the residual branch, before the addition. Widths 8 -> 16 -> 32, so on a
-24 x 24 canvas the blocks see 12 x 12 and 6 x 6 maps; the MLPs use reduction 4
+BatchNorm of the residual branch, before the addition. Widths 8 -> 16 -> 32, so on the
+book's 12 x 12 canvases the blocks see 6 x 6 and 3 x 3 maps; the MLPs use reduction 4
 (hidden widths 4 and 8), since 16 would leave SE one hidden unit in the first block.
 Narrow on purpose: the study trains it dozens of times on a 2-core CPU within the book's build.
 """

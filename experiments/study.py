@@ -10,9 +10,11 @@ are paired. Run it as
 import argparse
 import csv
 import json
+import multiprocessing
 import os
 import statistics
 import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
@@ -27,26 +29,28 @@ from .small_cnn import SmallCNN
 
 @dataclass(frozen=True)
 class StudyConfig:
-    seeds: int = 5
-    epochs: int = 5
-    canvas: int = 20
-    train_images: int = 1200
-    test_images: int = 1000
-    batch_size: int = 32
+    seeds: int = 6
+    epochs: int = 3
+    canvas: int = 12
+    train_images: int = 4000
+    test_images: int = 2000
+    batch_size: int = 64
     learning_rate: float = 1e-2
     attentions: tuple = ATTENTIONS
     gate_gain: bool = False  # rescale each module's output by 2 per gate stage (see attention.GateGain)
     device: str = "cpu"
-    threads: int = 1  # CPU threads per run (see run_study)
+    threads: int = 1  # CPU threads per process (see train_seed)
+    processes: int = 2  # seeds trained at once, each in its own process (CPU only; see run_study)
 
 
 PRESETS = {
-    # 25 runs of 6,000 training images each on 20 x 20 canvases: about a minute and a half of one
-    # CPU core, so that the book's whole build stays near three minutes on two cores
+    # 30 runs of 12,000 training images each on 12 x 12 canvases: about 100 s of processor time,
+    # 50 s on two cores, so that the whole book builds within three minutes
+    # (benchmarks/book_build.py measures it)
     "book": StudyConfig(),
     "smoke": StudyConfig(seeds=2, epochs=2, train_images=300, test_images=300),  # checks the pipeline only
     "large": StudyConfig(seeds=10, epochs=20, canvas=40, train_images=20000, test_images=5000,
-                         threads=os.cpu_count() or 1),  # for a GPU
+                         threads=os.cpu_count() or 1, processes=1),  # for a GPU
 }
 
 
@@ -98,7 +102,7 @@ def accuracy(model: nn.Module, images: torch.Tensor, labels: torch.Tensor, batch
     return correct / len(labels)
 
 
-def train_one(attention: str, seed: int, train, test, config: StudyConfig, bar=None, modules=None):
+def train_one(attention: str, seed: int, train, test, config: StudyConfig, modules=None):
     """Train one SmallCNN; returns the Run record and the trained model.
 
     modules: classes with the exercise API for the attention slot (None: the course's).
@@ -128,9 +132,6 @@ def train_one(attention: str, seed: int, train, test, config: StudyConfig, bar=N
             losses.append(loss.item())
         run.train_loss.append(sum(losses) / len(losses))
         run.test_accuracy.append(accuracy(model, x_test, y_test))
-        if bar is not None:
-            bar.update(1)
-            bar.set_postfix(model=attention, seed=seed, acc=f"{run.test_accuracy[-1]:.3f}")
     run.seconds, run.cpu_seconds = time.perf_counter() - start, time.process_time() - cpu_start
     return run, model.cpu()
 
@@ -140,33 +141,63 @@ def run_study(config: StudyConfig = StudyConfig(), progress: bool = True, seeds=
 
     modules: classes with the exercise API for the attention slot (None: the course's).
 
+    Runs config.processes training runs at a time, each in its own process on config.threads
+    threads; the results do not depend on how many (every run seeds itself). Classes defined
+    in a notebook or script (module __main__) cannot be sent to another process, so with
+    those the runs stay in this one.
+
     Returns (runs, the trained models of the first seed, that seed's test data).
     """
     config = replace(config, device=resolve_device(config.device))
     seeds = list(range(config.seeds) if seeds is None else seeds)
+    processes = min(config.processes, len(seeds)) if config.device == "cpu" and importable(modules) else 1
+    with tqdm(total=len(seeds), disable=not progress, unit="seed") as bar:
+        if processes > 1:
+            # spawn, not fork: a fresh interpreter is safe in a Jupyter kernel and beside torch's threads
+            context = multiprocessing.get_context("spawn")
+            with ProcessPoolExecutor(max_workers=processes, mp_context=context) as pool:
+                futures = [pool.submit(train_seed, config, seed, modules) for seed in seeds]
+                for _ in as_completed(futures):
+                    bar.update(1)
+                results = [future.result() for future in futures]
+        else:
+            results = []
+            for seed in seeds:
+                results.append(train_seed(config, seed, modules))
+                bar.update(1)
+    runs = [run for seed_runs, _ in results for run in seed_runs]
+    models = results[0][1] if results else {}
+    first_test = study_data(config, seeds[0])[1] if seeds else None
+    return runs, models, first_test
+
+
+def cpu_time() -> float:
+    """Processor seconds of this process and of its finished worker processes."""
+    own = os.times()
+    return own.user + own.system + own.children_user + own.children_system
+
+
+def importable(modules) -> bool:
+    """Whether another process can import every class in `modules` by its module and name."""
+    return modules is None or all(cls.__module__ != "__main__" for cls in modules.values())
+
+
+def train_seed(config: StudyConfig, seed: int, modules=None) -> tuple:
+    """Every attention choice of one seed, on config.threads threads (spawn-safe: workers call it).
+
+    Returns ([Run per attention], {attention: trained model on the CPU}).
+    """
+    threads = torch.get_num_threads()
     # One thread by default: the convolutions here are too small for a second thread to pay, and on
     # a machine shared with other work, threads that wait for each other at every operation made
     # each step several times slower than one thread alone.
-    threads = torch.get_num_threads()
     torch.set_num_threads(config.threads)
     try:
-        return _run_seeds(config, seeds, modules, progress)
+        train, test = study_data(config, seed)
+        results = [train_one(attention, seed, train, test, config, modules) for attention in config.attentions]
     finally:
         torch.set_num_threads(threads)
-
-
-def _run_seeds(config: StudyConfig, seeds: list, modules, progress: bool):
-    runs, models, first_test = [], {}, None
-    with tqdm(total=len(seeds) * len(config.attentions) * config.epochs, disable=not progress, unit="epoch") as bar:
-        for seed in seeds:
-            train, test = study_data(config, seed)
-            for attention in config.attentions:
-                run, model = train_one(attention, seed, train, test, config, bar, modules)
-                runs.append(run)
-                if seed == seeds[0]:
-                    models[attention] = model
-                    first_test = test
-    return runs, models, first_test
+    return [run for run, _ in results], {run.attention: model for run, model in results}
 
 
 # Two-sided 95% quantiles of Student's t for 1 to 30 degrees of freedom.
@@ -257,6 +288,7 @@ def main(argv=None) -> None:
     parser.add_argument("--learning-rate", type=float, help="peak learning rate of the one-cycle schedule")
     parser.add_argument("--gate-gain", action="store_true", default=None,
                         help="rescale each module's output by 2 per gate stage, so gates start at 1, not 0.5")
+    parser.add_argument("--processes", type=int, help="seeds trained at once, each in its own process (CPU)")
     parser.add_argument("--device", default="auto", help="auto, cpu or cuda")
     parser.add_argument("--out", type=Path, default=Path("study-results"), help="folder for results and figures")
     parser.add_argument("--no-progress", action="store_true", help="hide the progress bar")
@@ -266,7 +298,7 @@ def main(argv=None) -> None:
         for name, value in vars(args).items()
         if name in StudyConfig.__dataclass_fields__ and value is not None
     }
-    for name in ("seeds", "epochs", "train_images", "test_images", "learning_rate"):
+    for name in ("seeds", "epochs", "train_images", "test_images", "learning_rate", "processes"):
         if overrides.get(name, 1) <= 0:
             parser.error(f"--{name.replace('_', '-')} must be positive")
     if overrides.get("canvas", 8) < 8:
@@ -278,12 +310,13 @@ def main(argv=None) -> None:
         parser.error(str(error))
     from .study_figures import all_figures  # matplotlib only when figures are made
 
-    start = time.perf_counter()
+    start, cpu_start = time.perf_counter(), cpu_time()
     runs, models, test = run_study(config, progress=not args.no_progress)
     rows = summarize(runs)
     save(args.out, config, runs, rows, all_figures(runs, rows, models, test))
     print(format_table(rows))
-    print(f"{len(runs)} runs in {time.perf_counter() - start:.0f} s on {config.device}; results in {args.out}/")
+    print(f"{len(runs)} runs in {time.perf_counter() - start:.0f} s ({cpu_time() - cpu_start:.0f} s of processor time) "
+          f"on {config.device}; results in {args.out}/")
 
 
 if __name__ == "__main__":

@@ -14,10 +14,11 @@ from sphinx.util import logging
 
 LOGGER = logging.getLogger(__name__)
 REPO_ROOT = Path(__file__).resolve().parents[2]
-# What the chapters import (glob patterns): chapters 6 and 7 run the reference modules through
-# experiments/ (the published pages show their results, never their source).
-WATCHED = ("experiments/**/*.py", "autograder/exercises.py", "autograder/inside/exercises.py",
-           "autograder/reference/*.py", "book/*.py")
+# What the chapters import or read (glob patterns): chapters 6 and 7 run the reference modules
+# through experiments/ (the published pages show their results, never their source), and
+# chapter 7 reads the saved ablation results.
+WATCHED = ("experiments/**/*.py", "experiments/results/**/*.json", "autograder/__init__.py",
+           "autograder/exercises.py", "autograder/inside/exercises.py", "autograder/reference/*.py", "book/*.py")
 STAMP = "course-code.sha256"
 
 

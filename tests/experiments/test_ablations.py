@@ -7,7 +7,7 @@ import pytest
 from experiments.ablations import ARMS, RESULTS, load, main, run_ablations, slug, variants
 from experiments.study import PRESETS, StudyConfig
 
-TINY = StudyConfig(seeds=2, epochs=1, canvas=12, train_images=64, test_images=32, batch_size=16)
+TINY = StudyConfig(seeds=2, epochs=1, canvas=12, train_images=64, test_images=32, batch_size=16, processes=1)
 
 
 def test_each_variant_changes_one_setting_of_the_preset():

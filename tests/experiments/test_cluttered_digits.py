@@ -59,3 +59,15 @@ def test_bad_arguments_name_what_is_wrong():
         make_cluttered_digits(1, canvas=7)
     with pytest.raises(ValueError, match="count"):
         make_cluttered_digits(0)
+
+
+def test_each_canvas_records_how_many_fragments_it_holds():
+    assert make_cluttered_digits(20, canvas=8, seed=1).fragments.tolist() == [0] * 20  # the digit fills it
+    assert make_cluttered_digits(20, canvas=40, seed=1).fragments.tolist() == [6] * 20  # room for all six
+    data = make_cluttered_digits(200, canvas=12, noise=0.0, seed=1)
+    outside = data.images[:, 0].clone()
+    for image, (row, col) in zip(outside, data.positions.tolist()):
+        image[row : row + 8, col : col + 8] = 0
+    # a canvas with no fragment has nothing outside its digit's box (a fragment can be blank, so only one way)
+    assert torch.all(outside[data.fragments == 0].flatten(1).amax(dim=1) == 0)
+    assert 0 < data.fragments.float().mean() < 6

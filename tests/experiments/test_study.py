@@ -1,12 +1,13 @@
 """The study's model, training loop, summary and command line, on tiny settings."""
 import json
+from dataclasses import asdict, replace
 
 import pytest
 import torch
 
 from experiments.gates import channel_gates, spatial_maps
 from experiments.small_cnn import SmallCNN
-from experiments.study import Run, StudyConfig, main, study_data, summarize, train_one
+from experiments.study import Run, StudyConfig, main, run_study, study_data, summarize, train_one
 
 
 @pytest.mark.parametrize("attention", ["none", "se", "eca", "cbam"])
@@ -146,23 +147,88 @@ def test_the_book_runs_the_book_preset_unless_told_otherwise(monkeypatch):
         book_config()
 
 
-def test_the_study_trains_on_the_configured_threads_and_gives_the_caller_its_own_back(monkeypatch):
+def test_each_seed_trains_on_the_configured_threads_and_gives_the_caller_its_own_back(monkeypatch):
     import experiments.study as study
 
     seen = []
-    monkeypatch.setattr(study, "_run_seeds", lambda *args: seen.append(torch.get_num_threads()) or ([], {}, None))
-    before = torch.get_num_threads()
-    study.run_study(StudyConfig(threads=1), progress=False)
-    assert seen == [1]
-    assert torch.get_num_threads() == before
+    monkeypatch.setattr(study, "train_one", lambda attention, seed, *args: seen.append(torch.get_num_threads())
+                        or (Run(attention, seed, 1, test_accuracy=[0.5]), None))
+    torch.set_num_threads(2)
+    try:
+        runs, models, _ = study.run_study(replace(TINY, threads=1), progress=False, seeds=[3])
+        assert seen == [1, 1] and torch.get_num_threads() == 2
+    finally:
+        torch.set_num_threads(1)
+    assert [(r.attention, r.seed) for r in runs] == [("none", 3), ("se", 3)] and set(models) == {"none", "se"}
+
+
+TINY = StudyConfig(seeds=2, epochs=1, canvas=12, train_images=96, test_images=64, batch_size=32,
+                   attentions=("none", "se"), processes=1)
+
+
+@pytest.mark.slow
+def test_two_processes_give_the_runs_one_process_gives():
+    """Each run seeds itself, so where it runs must not change a single number."""
+    alone, models_alone, test_alone = run_study(TINY, progress=False)
+    shared, models_shared, test_shared = run_study(replace(TINY, processes=2), progress=False)
+    assert [asdict(r) | {"seconds": 0, "cpu_seconds": 0} for r in shared] == [
+        asdict(r) | {"seconds": 0, "cpu_seconds": 0} for r in alone]
+    assert torch.equal(test_alone.images, test_shared.images)
+    for name in ("none", "se"):
+        for a, b in zip(models_alone[name].state_dict().values(), models_shared[name].state_dict().values()):
+            assert torch.equal(a, b)
+
+
+def test_classes_another_process_cannot_import_train_in_this_one(monkeypatch):
+    import experiments.study as study
+    from autograder import reference
+
+    class SEBlock(reference.SEBlock):
+        pass
+
+    SEBlock.__module__ = "__main__"  # as a class defined in a notebook's cell
+    assert not study.importable({"se": SEBlock}) and study.importable({"se": reference.SEBlock})
+    assert study.importable(None)
+
+    def no_pool(*args, **kwargs):
+        raise AssertionError("a process pool was started for classes it cannot import")
+
+    monkeypatch.setattr(study, "ProcessPoolExecutor", no_pool)
+    runs, models, _ = study.run_study(replace(TINY, processes=2), progress=False, modules={"se": SEBlock})
+    assert len(runs) == 4 and isinstance(models["se"].blocks[0].attention, SEBlock)
+
+
+def test_the_t_quantiles_are_students():
+    from scipy import stats
+
+    from experiments.study import T_975
+
+    assert T_975 == pytest.approx([stats.t.ppf(0.975, df) for df in range(1, len(T_975) + 1)], abs=6e-4)
 
 
 def test_the_book_preset_fits_the_build_budget():
-    """About 6,000 training images per run at most, on canvases no larger than 24: what a build of
-    under three minutes on two cores can afford (benchmarks/book_build.py measures the build)."""
+    """About 400,000 training images in all (runs x epochs x images), on 12 x 12 canvases, in two
+    processes of one thread: what leaves the whole build well under three minutes on two cores
+    (benchmarks/book_build.py measures the build)."""
     from experiments.study import PRESETS
 
     book = PRESETS["book"]
     runs = book.seeds * len(book.attentions)
-    assert runs * book.epochs * book.train_images <= 25 * 6000
-    assert book.canvas <= 24 and book.threads == 1 and book.seeds >= 5
+    assert runs * book.epochs * book.train_images <= 400_000
+    assert book.canvas <= 12 and book.threads == 1 and book.processes == 2 and book.seeds >= 6
+    assert PRESETS["large"].processes == 1  # one GPU: the runs take turns on it
+
+
+def test_processor_time_counts_the_worker_processes():
+    """The runs happen in workers: the study's processor time must include theirs, not only the parent's."""
+    import subprocess
+    import sys
+    import time
+
+    from experiments.study import cpu_time
+
+    before, own = cpu_time(), time.process_time()
+    burn = "import time\nend = time.process_time() + 0.5\nwhile time.process_time() < end: pass"
+    subprocess.run([sys.executable, "-c", burn], check=True)
+    assert cpu_time() - before >= 0.45
+    assert time.process_time() - own < 0.2  # the parent itself only waited

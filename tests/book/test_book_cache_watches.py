@@ -1,0 +1,43 @@
+"""The execution cache re-runs the chapters when anything they read outside their own cells changes."""
+import importlib.util
+import json
+import subprocess
+import sys
+
+import book_site
+
+# The chapters' imports, as the executed pages run them; the reference is loaded through
+# experiments.attention.course_modules(), so that is called too.
+LOADER = """
+import importlib, json, pkgutil, sys
+import experiments
+for info in pkgutil.iter_modules(experiments.__path__):
+    importlib.import_module(f"experiments.{info.name}")
+from experiments.attention import course_modules
+course_modules()
+print(json.dumps(sorted(m.__file__ for m in list(sys.modules.values()) if getattr(m, "__file__", None))))
+"""
+
+
+def code_dependencies():
+    spec = importlib.util.spec_from_file_location("book_ext_code_dependencies",
+                                                  book_site.REPO / "book" / "_ext" / "code_dependencies.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_every_course_file_the_chapters_import_is_watched():
+    loaded = subprocess.run([sys.executable, "-c", LOADER], cwd=book_site.REPO, capture_output=True, text=True,
+                            check=True)
+    ours = {path for path in map(book_site.Path, json.loads(loaded.stdout))
+            if path.is_relative_to(book_site.REPO) and ".venv" not in path.parts}
+    assert any(path.parent.name == "reference" for path in ours), "the reference was not loaded"
+    watched = set(code_dependencies().watched_files())
+    assert sorted(map(str, ours - watched)) == []
+
+
+def test_the_saved_results_the_study_chapter_reads_are_watched():
+    saved = sorted((book_site.REPO / "experiments" / "results").rglob("*.json"))
+    assert saved, "no saved ablation results"
+    assert set(saved) <= set(code_dependencies().watched_files())
