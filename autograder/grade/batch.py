@@ -11,6 +11,7 @@ returned Batch holds the warning and the summary.
 """
 import hashlib
 import os
+import shutil
 import signal
 import sys
 import tempfile
@@ -123,10 +124,27 @@ def failed_record(submission, settings, why: str) -> dict:
             "fingerprint": "", "results": results, "notes": [why], "attention": why}
 
 
+SOCKET_PATH_MAX = 107  # bytes of a Unix socket's path (sun_path holds 108 with the closing NUL)
+
+
+def short_socket_folder() -> None:
+    """multiprocessing puts the fork server's socket at TMPDIR/pymp-XXXXXXXX/listener-XXXXXXXX; under a deep TMPDIR
+    that path is longer than a Unix socket allows ("AF_UNIX path too long"), so use a private folder in /tmp."""
+    from multiprocessing import process, util
+
+    if len(os.path.join(tempfile.gettempdir(), "pymp-12345678", "listener-12345678")) <= SOCKET_PATH_MAX:
+        return
+    if "tempdir" not in process.current_process()._config and os.path.isdir("/tmp"):
+        folder = tempfile.mkdtemp(prefix="pymp-", dir="/tmp")  # mode 0700
+        process.current_process()._config["tempdir"] = folder  # where util.get_temp_dir() keeps its folder
+        util.Finalize(None, shutil.rmtree, args=(folder, True), exitpriority=-100)
+
+
 def worker_context():
     """Workers fork from a fresh server that has imported the grader and filled the judge's caches on one torch
     thread, but run nothing of a student (forking this process, whose torch may have started OpenMP threads, can
     deadlock the children). Started early: it loads meanwhile."""
+    short_socket_folder()
     context = get_context("forkserver")
     context.set_forkserver_preload(["autograder.grade.student", "autograder.checks.warm"])
     from multiprocessing import forkserver
