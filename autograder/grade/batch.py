@@ -94,6 +94,14 @@ def world_traversable(path: str) -> bool:
     return all(os.stat(p).st_mode & 0o001 for p in [current, *current.parents])
 
 
+def isolation_here() -> tuple[bool, bool]:
+    """(bubblewrap works, notebooks can run as unprivileged uids of their own) on this machine."""
+    isolate = sandbox.bwrap_works()
+    if os.getuid() != 0:
+        return isolate, False
+    return isolate, isolate or world_traversable(sys.prefix) and world_traversable(sys.base_prefix)
+
+
 def scored_files(package: Path = PACKAGE) -> list:
     return sorted(p for name in SCORED_SOURCES for p in ([package / name] if name.endswith(".py")
                                                           else (package / name).rglob("*.py")))
@@ -255,8 +263,7 @@ def prepare(course, device: str, timeout: float, out: Path, temporary: Path, lim
     except CourseError as error:
         raise GraderError(str(error)) from None
     library = sandbox.build_library(temporary / "library")
-    isolate = sandbox.bwrap_works()
-    drop_uid = os.getuid() == 0 and (isolate or world_traversable(sys.prefix) and world_traversable(sys.base_prefix))
+    isolate, drop_uid = isolation_here()
     if drop_uid and not isolate:  # unprivileged uids must reach the library and their folders
         os.chmod(temporary, 0o711)
     scratch = temporary / "scratch"

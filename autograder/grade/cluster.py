@@ -25,11 +25,10 @@ TASK_RETRIES = 2  # on top of the scheduler's own reruns of tasks lost with thei
 def worker_settings(settings, home: Path):
     """The batch's settings with this worker's own library, scratch and results folders."""
     from . import sandbox
-    from .batch import world_traversable
+    from .batch import isolation_here
     from .confinement import open_confinement
 
-    isolate = sandbox.bwrap_works()
-    drop_uid = os.getuid() == 0 and (isolate or world_traversable(sys.prefix) and world_traversable(sys.base_prefix))
+    isolate, drop_uid = isolation_here()
     if (isolate, drop_uid) != (settings.isolate, settings.drop_uid):
         # the batch's fingerprint promises the batch's isolation: a weaker worker must not stamp its records
         raise RuntimeError(f"this worker cannot isolate student code as the batch does (bubblewrap {isolate}, "
