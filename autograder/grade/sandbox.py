@@ -15,6 +15,7 @@ import resource
 import select
 import shutil
 import signal
+import stat
 import subprocess
 import sys
 import tempfile
@@ -58,17 +59,71 @@ class Limits:
 def build_library(destination: Path, package: Path = INSIDE) -> Path:
     """The folder the sandbox may read: the sandbox package copied whole, and matplotlib's font cache."""
     shutil.copytree(package, destination / COPY_NAME, ignore=shutil.ignore_patterns("__pycache__"))
-    prebuild_font_cache(destination / "matplotlib-fonts")  # not a module name: never imported
+    fonts = destination / "matplotlib-fonts"  # not a module name: never imported
+    cached = font_cache()
+    if cached is not None:
+        shutil.copytree(cached, fonts)
+    else:
+        prebuild_font_cache(fonts)
     for path in [destination, *destination.rglob("*")]:
         os.chmod(path, 0o755 if path.is_dir() else 0o644)
     return destination
 
 
 def prebuild_font_cache(folder: Path) -> None:
-    """Matplotlib's font list, built once per batch instead of once per notebook (seconds each)."""
+    """Matplotlib's font list, built once instead of once per notebook (seconds each)."""
     env = dict(os.environ, MPLCONFIGDIR=str(folder), MPLBACKEND="Agg")
     subprocess.run([sys.executable, "-c", "import matplotlib.font_manager"], env=env,
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+
+
+def cache_home() -> Path:
+    """The grader's own cache folder: $XDG_CACHE_HOME/autograder (~/.cache/autograder by default)."""
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "autograder"
+
+
+def ours_alone(path: Path) -> bool:
+    """Whether `path` is a real folder or regular file (not a link) of this user that no one else may write to."""
+    try:
+        info = os.lstat(path)
+    except OSError:
+        return False
+    kind = stat.S_ISDIR(info.st_mode) or stat.S_ISREG(info.st_mode)
+    return kind and info.st_uid == os.getuid() and not info.st_mode & 0o022
+
+
+def font_cache(home: Path | None = None) -> Path | None:
+    """Matplotlib's font list for the installed matplotlib, built on first use and kept for every later batch.
+
+    One folder per matplotlib version (its font list file is versioned too; matplotlib rebuilds a list
+    that names a font file since removed). Used only where the cache and all in it are this user's
+    alone; None otherwise (each batch then builds its own).
+    """
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        folder = (home or cache_home()) / f"matplotlib-{version('matplotlib')}-fonts"
+    except PackageNotFoundError:
+        return None
+    try:
+        folder.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    except OSError:
+        return None
+    if not ours_alone(folder.parent):
+        return None
+    if not folder.exists():
+        building = Path(tempfile.mkdtemp(prefix=".fonts-", dir=folder.parent))
+        prebuild_font_cache(building)
+        for path in building.rglob("*"):
+            os.chmod(path, 0o700 if path.is_dir() else 0o600)
+        if not any(building.glob("fontlist-*.json")):  # matplotlib could not build it: nothing worth keeping
+            shutil.rmtree(building, ignore_errors=True)
+            return None
+        try:
+            os.rename(building, folder)  # whole or not at all, also against a batch building it at the same time
+        except OSError:
+            shutil.rmtree(building, ignore_errors=True)
+    return folder if all(ours_alone(p) for p in [folder, *folder.rglob("*")]) else None
 
 
 def host_binds() -> list:
