@@ -19,6 +19,8 @@ import os
 import subprocess
 import sys
 import tempfile
+import time
+import uuid
 from pathlib import Path
 
 from autograder.demo.submission import solved_notebook, with_cells, write
@@ -34,10 +36,9 @@ CPUACCT = Path("/sys/fs/cgroup/cpuacct")  # cgroup v1; v2 counts in cpu.stat of 
 def accounting_cgroup() -> tuple:
     """(a fresh cgroup that counts the processor time of every process in it, the file to read it from, the
     unit in seconds), or (None, None, None) where none can be made here (run as root, or with cgroup rights)."""
-    import uuid
-
     name = f"sandbox-cost-{uuid.uuid4().hex[:8]}"
-    for folder, counter, unit in ((CPUACCT / name, "cpuacct.usage", 1e-9), (Path("/sys/fs/cgroup") / name, "cpu.stat", 1e-6)):
+    for folder, counter, unit in ((CPUACCT / name, "cpuacct.usage", 1e-9),
+                                  (Path("/sys/fs/cgroup") / name, "cpu.stat", 1e-6)):
         try:
             folder.mkdir()
         except OSError:
@@ -51,8 +52,6 @@ def accounting_cgroup() -> tuple:
 def measured(command: list, env: dict, cwd: Path = ROOT) -> tuple:
     """(wall seconds, processor seconds of every process `command` ran, the grading workers and sandboxes included:
     they descend from a fork server, not from `command`, so only a cgroup sees them all)."""
-    import time
-
     folder, counter, unit = accounting_cgroup()
     if folder is None:
         raise SystemExit("cannot create a cgroup to count processor time in: run as root")
