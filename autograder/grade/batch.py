@@ -30,7 +30,6 @@ from .confinement import open_confinement
 from .course import ROOT, CourseError, load_course, manual_points, max_scores, test_sources
 from .gradebook import create_gradebook, record_scores
 from .outputs import load_record, record_path, save_record, summarise, write_tables
-from .scoring import ExerciseResult
 from .settings import Settings
 from .student import STARTUP_SECONDS, grade_student, notebook_budget, submission_fingerprint
 from .submissions import ArchiveError, extract, find_submissions
@@ -56,16 +55,34 @@ class Batch:
     isolation: str = ""  # how student code was confined, in words
 
 
-def resolve_device(device: str) -> str:
+def cuda_available(connection) -> None:
     import torch
 
+    connection.send(torch.cuda.is_available())
+
+
+def resolve_device(device: str, context) -> str:
+    """"cpu" or "cuda"; whether CUDA works is asked of a worker forked from `context`'s fork server, which has torch
+    loaded already, so the batch's own process never imports torch (seconds of every batch)."""
     if device not in ("auto", "cpu", "cuda"):
         raise GraderError(f"--device must be auto, cpu or cuda, got {device!r}")
-    if device == "auto":
-        return "cuda" if torch.cuda.is_available() else "cpu"
-    if device == "cuda" and not torch.cuda.is_available():
+    if device == "cpu":
+        return device
+    answer, question = context.Pipe(duplex=False)
+    worker = context.Process(target=cuda_available, args=(question,), daemon=True)
+    worker.start()
+    question.close()
+    try:
+        cuda = answer.poll(STARTUP_SECONDS * 4) and answer.recv()
+    except EOFError:  # the worker died before it answered
+        cuda = False
+    finally:
+        worker.kill()
+        worker.join()
+        answer.close()
+    if device == "cuda" and not cuda:
         raise GraderError("--device cuda was asked for, but CUDA is not available on this machine")
-    return device
+    return "cuda" if cuda else "cpu"
 
 
 def open_submissions(submissions: Path, out: Path, temporary: Path) -> tuple:
@@ -126,6 +143,8 @@ def settings_fingerprint(points: dict, timeout: float, device: str, limits, test
 
 def failed_record(submission, settings, why: str) -> dict:
     """Every student appears in the results, even one on whom the grader itself failed."""
+    from .scoring import ExerciseResult
+
     why = f"could not be graded: {why}"
     results = [ExerciseResult(e.id, e.notebook, 0.0, settings.max_scores[e.id], "error", why).row() for e in EXERCISES]
     return {"student": submission.student, "display_name": getattr(submission, "display_name", submission.student),
@@ -154,7 +173,7 @@ def worker_context():
     deadlock the children). Started early: it loads meanwhile."""
     short_socket_folder()
     context = get_context("forkserver")
-    context.set_forkserver_preload(["autograder.grade.student", "autograder.checks.warm"])
+    context.set_forkserver_preload(["autograder.grade.student", "autograder.grade.scoring", "autograder.checks.warm"])
     from multiprocessing import forkserver
 
     forkserver.ensure_running()
@@ -328,12 +347,11 @@ def grade(submissions: Path, out: Path, *, workers: int | None = None, device: s
     if memory_mib < 256 or processes < 8:
         raise GraderError("--memory-mib must be at least 256 and --processes at least 8")
     workers = workers or os.cpu_count() or 1
-    device = resolve_device(device)
+    device = resolve_device(device, worker_context())
     course = load_course(course_root, gradebook)
     out = Path(out)
     limits = sandbox.Limits(memory=memory_mib * 2**20, process_memory=max(memory_mib * 2**20, sandbox.PROCESS_MEMORY),
                             processes=processes)
-    worker_context()
     with removed_on_termination(), tempfile.TemporaryDirectory(prefix="autograder-") as temporary:
         confinement = open_confinement(f"autograder-{os.getpid()}")
         try:

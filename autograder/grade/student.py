@@ -23,8 +23,6 @@ from . import sandbox
 from .cells import NotebookError, read_bytes, student_cells
 from .feedback import write_feedback
 from .outputs import save_record
-from .results import REPORT_BYTES, RESULT_BYTES, load_entries, load_report, split_frames
-from .scoring import ExerciseResult, missing, score_exercise, ungraded
 
 CELL_BUDGETS = 3  # a notebook's cells may take three timeouts in all, one cell at most one
 STARTUP_SECONDS = 30  # importing torch in the sandbox, on a loaded machine
@@ -97,6 +95,8 @@ def job_file(grading: Grading, settings) -> dict:
 
 
 def run_sandbox(grading: Grading, settings) -> Grading:
+    from .results import REPORT_BYTES, RESULT_BYTES, split_frames  # imports torch: only where a student is graded
+
     if not grading.jobs:
         return grading
     work = Path(tempfile.mkdtemp(prefix="student-", dir=settings.scratch))
@@ -126,7 +126,8 @@ def run_sandbox(grading: Grading, settings) -> Grading:
 
 def score_notebooks(grading: Grading, settings) -> tuple:
     """(result rows, notes) of the exercises whose notebooks ran: the hostile-data part, run in the judge child."""
-    from .scoring import plan
+    from .results import load_entries, load_report
+    from .scoring import plan, score_exercise
 
     rows, notes, reported = [], [], set()
     for exercise in EXERCISES:
@@ -187,6 +188,8 @@ def judge_in_child(grading: Grading, settings) -> tuple:
 
 
 def judge(grading: Grading, settings) -> Grading:
+    from .scoring import ExerciseResult, missing, ungraded
+
     rows, notes = judge_in_child(grading, settings) if grading.jobs else ([], [])
     judged = {row["exercise"]: ExerciseResult(**row) for row in rows} if rows is not None else {}
     for exercise in EXERCISES:
