@@ -10,7 +10,7 @@ import zipfile
 import nbformat
 import pytest
 
-from grader_class import TIMEOUT, WRONG_SQUEEZE, solved, with_cells
+from grader_class import TIMEOUT, UNREADABLE, WRONG_SQUEEZE, solved, with_cells
 
 pytestmark = [pytest.mark.needs_course, pytest.mark.slow]
 
@@ -57,7 +57,7 @@ def zipped(tmp_path_factory):
         zf.writestr("submitted/bädXX/attention/01_squeeze.ipynb", right)
         zf.writestr("submitted/a b/attention/01_squeeze.ipynb", right)
         zf.writestr("submitted/a_b/attention/01_squeeze.ipynb", wrong)
-        zf.writestr(f"submitted/{INJECTION}/attention/01_squeeze.ipynb", wrong)
+        zf.writestr(f"submitted/{INJECTION}/attention/01_squeeze.ipynb", UNREADABLE)  # only its name matters
         zf.writestr("submitted/@SUM(1+1)/attention/02_excitation.ipynb", b"")
         zf.writestr(f"submitted/{ANSI}/attention/00_nothing.txt", b"")
         zf.writestr("submitted/../../escape/attention/01_squeeze.ipynb", right)
