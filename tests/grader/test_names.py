@@ -128,12 +128,10 @@ def folder(tmp_path_factory):
     not_utf8 = os.path.join(os.fsencode(root), b"caf\xe9")
     os.makedirs(os.path.join(not_utf8, b"attention"))
     nbformat.write(solved(), os.fsdecode(os.path.join(not_utf8, b"attention", b"01_squeeze.ipynb")))
-    windows = root / "windows" / "attention"
-    windows.mkdir(parents=True)
-    (windows / "01_squeeze.ipynb").write_bytes(b"\xef\xbb\xbf" + text(solved()).replace(b"\n", b"\r\n"))
-    old = root / "nbformat3" / "attention"
-    old.mkdir(parents=True)
-    (old / "01_squeeze.ipynb").write_text(nbformat.writes(solved(), version=3), encoding="utf-8")
+    odd = root / "odd_files" / "attention"  # one student, one oddity per notebook
+    odd.mkdir(parents=True)
+    (odd / "01_squeeze.ipynb").write_bytes(b"\xef\xbb\xbf" + text(solved()).replace(b"\n", b"\r\n"))  # Windows
+    (odd / "02_excitation.ipynb").write_text(nbformat.writes(solved("02_excitation"), version=3), encoding="utf-8")
     out = base / "results"
     return grade_command(root, out), out
 
@@ -146,8 +144,10 @@ def test_a_folder_name_that_is_not_utf8_is_graded_and_saved(folder):
     assert json.loads((out / "students" / "caf.json").read_text("utf-8"))["student"] == "caf"
 
 
-@pytest.mark.parametrize("student", ["caf", "windows", "nbformat3"])
-def test_notebooks_saved_by_windows_editors_and_nbformat3_are_graded(folder, student):
+@pytest.mark.parametrize("student, exercise", [("caf", "squeeze"), ("odd_files", "squeeze"),
+                                               ("odd_files", "excitation")],
+                         ids=["not-utf8-folder", "windows-bom-crlf", "nbformat3"])
+def test_notebooks_saved_by_windows_editors_and_nbformat3_are_graded(folder, student, exercise):
     _, out = folder
-    squeeze = {row["student_id"]: row for row in table(out / "scores.csv") if row["exercise"] == "squeeze"}
-    assert squeeze[student]["status"] == "passed", squeeze[student]
+    rows = {(row["student_id"], row["exercise"]): row for row in table(out / "scores.csv")}
+    assert rows[student, exercise]["status"] == "passed", rows[student, exercise]
