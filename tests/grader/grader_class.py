@@ -14,6 +14,7 @@ from autograder.grade.course import load_course
 ROOT = Path(__file__).resolve().parents[2]
 WRONG_SQUEEZE = "def squeeze(x):\n    return x[:, :, :1, :1]  # one pixel, not the mean\n"
 TIMEOUT = 10  # seconds per exercise: endless loops cost this much, a loaded CI machine needs slack
+UNREADABLE = b"not a notebook"  # refused when read, so its student is recorded without starting a sandbox
 
 
 @functools.cache
@@ -62,5 +63,5 @@ def grades(out: Path) -> dict:
         return {row["student_id"]: row for row in csv.DictReader(handle)}
 
 
-__all__ = ["ROOT", "WRONG_SQUEEZE", "course", "solved", "strip_metadata", "with_cells", "write_class",
+__all__ = ["ROOT", "UNREADABLE", "WRONG_SQUEEZE", "course", "solved", "strip_metadata", "with_cells", "write_class",
            "grade_class", "grades", "shutil"]

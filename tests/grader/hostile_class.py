@@ -76,33 +76,38 @@ OVERWRITE = ("import os, json\n"
              "        pass\n")
 
 
-def unknown_kernel():
-    notebook = solved()
+def unknown_kernel(stem: str):
+    notebook = solved(stem)
     notebook.metadata["kernelspec"] = {"name": "ir", "display_name": "R", "language": "R"}
     return notebook
 
 
-BROKEN = {  # student -> (files, expected squeeze status)
-    "empty": ({"01_squeeze.ipynb": b""}, "missing"),
-    "truncated": ({"01_squeeze.ipynb": b'{"cells": [{"cell_type": "code", "sour'}, "missing"),
-    "not_a_notebook": ({"01_squeeze.ipynb": b"\x89PNG\r\n\x1a\n\x00\x00binary"}, "missing"),
-    "colab_no_metadata": ({"01_squeeze.ipynb": strip_metadata(solved())}, "passed"),
+MEMORY_BOMB = "hog = [bytearray(2**30) for _ in range(64)]\n"
+HUGE_OUTPUT = "for _ in range(50):\n    print('y' * 2**20)\n"
+
+BROKEN = {  # student -> (files, {exercise: expected status})
+    "empty": ({"01_squeeze.ipynb": b""}, {"squeeze": "missing"}),
+    "truncated": ({"01_squeeze.ipynb": b'{"cells": [{"cell_type": "code", "sour'}, {"squeeze": "missing"}),
+    "not_a_notebook": ({"01_squeeze.ipynb": b"\x89PNG\r\n\x1a\n\x00\x00binary"}, {"squeeze": "missing"}),
     "endless_squeeze": ({"01_squeeze.ipynb": with_cells(solved(), "def squeeze(x):\n    while True:\n        pass\n")},
-                        "timeout"),
-    "memory_bomb_then_fine": ({"01_squeeze.ipynb": with_cells(
-        solved(), "hog = [bytearray(2**30) for _ in range(64)]\n", "x = 1\n")}, "passed"),
-    "huge_output_then_fine": ({"01_squeeze.ipynb": with_cells(
-        solved(), "for _ in range(50):\n    print('y' * 2**20)\n")}, "passed"),
-    "unknown_kernel": ({"01_squeeze.ipynb": unknown_kernel()}, "passed"),
-    "renamed": ({"Copy of 01_squeeze (1).ipynb": solved()}, "passed"),
-    "no notebooks at all": ({}, "missing"),
-    "spaces and ünïcødé": ({"01_squeeze.ipynb": solved()}, "passed"),
-    "<b>html<b> & co": ({"01_squeeze.ipynb": solved()}, "passed"),
-    "-dash": ({"01_squeeze.ipynb": with_cells(solved(), WRONG_SQUEEZE)}, "failed"),
+                        {"squeeze": "timeout"}),
+    # Odd but gradable, one oddity per notebook (each notebook runs in a process of its own):
+    # saved by Colab without metadata, an unknown kernel, a memory bomb then a fine cell, huge output.
+    "odd_but_fine": ({"01_squeeze.ipynb": strip_metadata(solved()),
+                      "02_excitation.ipynb": unknown_kernel("02_excitation"),
+                      "03_eca.ipynb": with_cells(solved("03_eca"), MEMORY_BOMB, "x = 1\n"),
+                      "04_channel_attention.ipynb": with_cells(solved("04_channel_attention"), HUGE_OUTPUT)},
+                     {"squeeze": "passed", "excitation": "passed", "se_block": "passed", "eca_kernel_size": "passed",
+                      "eca_block": "passed", "channel_attention": "passed"}),
+    "renamed": ({"Copy of 01_squeeze (1).ipynb": solved()}, {"squeeze": "passed"}),
+    "no notebooks at all": ({}, {"squeeze": "missing"}),
+    "spaces and ünïcødé": ({"01_squeeze.ipynb": solved()}, {"squeeze": "passed"}),
+    "<b>html<b> & co": ({"01_squeeze.ipynb": solved()}, {"squeeze": "passed"}),
+    "-dash": ({"01_squeeze.ipynb": with_cells(solved(), WRONG_SQUEEZE)}, {"squeeze": "failed"}),
 }
 if not torch.cuda.is_available():
     BROKEN["cuda_on_cpu"] = ({"01_squeeze.ipynb": with_cells(
-        solved(), "def squeeze(x):\n    return x.cuda().mean((2, 3), keepdim=True)\n")}, "failed")
+        solved(), "def squeeze(x):\n    return x.cuda().mean((2, 3), keepdim=True)\n")}, {"squeeze": "failed"})
 
 LOOPING = {"cheat_endless_cell", "cheat_alarm_ignored", "endless_squeeze"}  # graded with LOOPING_TIMEOUT
 

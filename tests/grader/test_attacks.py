@@ -105,9 +105,10 @@ def graded(tmp_path_factory):
         "casey": {"01_squeeze.ipynb": with_cells(solved(), WRONG_SQUEEZE)},
         "damaged_later_notebook": {"01_squeeze.ipynb": solved(),
                                    "02_excitation.ipynb": damaged(solved("02_excitation"))},
-        "flipped_eca": {"03_eca.ipynb": with_cells(solved("03_eca"), FLIPPED_ECA)},
-        "split_spatial": {"05_spatial_attention.ipynb": with_cells(solved("05_spatial_attention"), SPLIT_SPATIAL)},
-        "factory_excitation": {"02_excitation.ipynb": with_cells(solved("02_excitation"), FACTORY_EXCITATION)},
+        "unusual_forms": {  # three correct answers in unusual forms, each in a notebook of its own
+            "02_excitation.ipynb": with_cells(solved("02_excitation"), FACTORY_EXCITATION),
+            "03_eca.ipynb": with_cells(solved("03_eca"), FLIPPED_ECA),
+            "05_spatial_attention.ipynb": with_cells(solved("05_spatial_attention"), SPLIT_SPATIAL)},
         "probe_wrapped": {"01_squeeze.ipynb": with_cells(solved(), EDGE_BUG_HIDDEN_FROM_THE_PROBE)},
         "probe_wrapped_undo_disabled": {"01_squeeze.ipynb": with_cells(solved(), EDGE_BUG_HIDDEN_FROM_THE_PROBE
                                                                        + UNDO_DISABLED)},
@@ -150,18 +151,18 @@ def test_a_damaged_notebook_costs_only_its_own_exercises(graded):
 
 def test_an_eca_kernel_stored_flipped_passes(graded):
     rows, _, _ = graded
-    assert rows["flipped_eca"]["eca_block"]["status"] == "passed", rows["flipped_eca"]["eca_block"]["message"]
+    assert rows["unusual_forms"]["eca_block"]["status"] == "passed", rows["unusual_forms"]["eca_block"]["message"]
 
 
 def test_a_spatial_kernel_split_over_two_convolutions_passes(graded):
     rows, _, _ = graded
-    row = rows["split_spatial"]["spatial_attention"]
+    row = rows["unusual_forms"]["spatial_attention"]
     assert row["status"] == "passed", row["message"]
 
 
 def test_an_excitation_built_by_a_factory_function_passes(graded):
     rows, _, _ = graded
-    row = rows["factory_excitation"]["excitation"]
+    row = rows["unusual_forms"]["excitation"]
     assert row["status"] == "passed", row["message"]
 
 

@@ -98,26 +98,33 @@ if written >= 300:
 """ + "    " + RIGHT_SQUEEZE.replace("\n    ", "\n        ")
 
 # Eight processes holding 200 MiB each at once (1.6 GiB over the sandbox): a correct squeeze if they all did.
+# The wait ends once a child has gone without writing (killed or refused its memory): eight cannot be reached.
 MEMORY_SPREAD = """
 import os, time
 r, w = os.pipe()
-kids = []
-for _ in range(8):
+kids = {}
+for i in range(8):
     pid = os.fork()
     if pid == 0:
         try:
             hog = b"x" * (200 * 2**20)
-            os.write(w, b"1")
+            os.write(w, bytes([i]))
             time.sleep(20)
         finally:
             os._exit(0)
-    kids.append(pid)
+    kids[pid] = i
 os.close(w)
 os.set_blocking(r, False)
-got, end = 0, time.monotonic() + 15
-while time.monotonic() < end and got < 8:
+wrote, gone, end = set(), set(), time.monotonic() + 15
+while time.monotonic() < end and len(wrote) < 8 and not gone - wrote:
     try:
-        got += len(os.read(r, 8))
+        pid = os.waitpid(-1, os.WNOHANG)[0]
+    except ChildProcessError:
+        pid = 0
+    if pid in kids:
+        gone.add(kids[pid])
+    try:
+        wrote.update(os.read(r, 8))  # after the reaping: a child's byte is read before its exit counts
     except BlockingIOError:
         time.sleep(0.05)
 for pid in kids:
@@ -125,7 +132,7 @@ for pid in kids:
         os.kill(pid, 9)
     except OSError:
         pass
-if got >= 8:
+if len(wrote) >= 8:
 """ + "    " + RIGHT_SQUEEZE.replace("\n    ", "\n        ")
 
 # 48 MiB into /dev/shm: a correct squeeze if it fitted.

@@ -10,7 +10,7 @@ import zipfile
 import nbformat
 import pytest
 
-from grader_class import TIMEOUT, WRONG_SQUEEZE, solved, with_cells
+from grader_class import TIMEOUT, UNREADABLE, WRONG_SQUEEZE, solved, with_cells
 
 pytestmark = [pytest.mark.needs_course, pytest.mark.slow]
 
@@ -57,7 +57,7 @@ def zipped(tmp_path_factory):
         zf.writestr("submitted/bädXX/attention/01_squeeze.ipynb", right)
         zf.writestr("submitted/a b/attention/01_squeeze.ipynb", right)
         zf.writestr("submitted/a_b/attention/01_squeeze.ipynb", wrong)
-        zf.writestr(f"submitted/{INJECTION}/attention/01_squeeze.ipynb", wrong)
+        zf.writestr(f"submitted/{INJECTION}/attention/01_squeeze.ipynb", UNREADABLE)  # only its name matters
         zf.writestr("submitted/@SUM(1+1)/attention/02_excitation.ipynb", b"")
         zf.writestr(f"submitted/{ANSI}/attention/00_nothing.txt", b"")
         zf.writestr("submitted/../../escape/attention/01_squeeze.ipynb", right)
@@ -128,12 +128,10 @@ def folder(tmp_path_factory):
     not_utf8 = os.path.join(os.fsencode(root), b"caf\xe9")
     os.makedirs(os.path.join(not_utf8, b"attention"))
     nbformat.write(solved(), os.fsdecode(os.path.join(not_utf8, b"attention", b"01_squeeze.ipynb")))
-    windows = root / "windows" / "attention"
-    windows.mkdir(parents=True)
-    (windows / "01_squeeze.ipynb").write_bytes(b"\xef\xbb\xbf" + text(solved()).replace(b"\n", b"\r\n"))
-    old = root / "nbformat3" / "attention"
-    old.mkdir(parents=True)
-    (old / "01_squeeze.ipynb").write_text(nbformat.writes(solved(), version=3), encoding="utf-8")
+    odd = root / "odd_files" / "attention"  # one student, one oddity per notebook
+    odd.mkdir(parents=True)
+    (odd / "01_squeeze.ipynb").write_bytes(b"\xef\xbb\xbf" + text(solved()).replace(b"\n", b"\r\n"))  # Windows
+    (odd / "02_excitation.ipynb").write_text(nbformat.writes(solved("02_excitation"), version=3), encoding="utf-8")
     out = base / "results"
     return grade_command(root, out), out
 
@@ -146,8 +144,10 @@ def test_a_folder_name_that_is_not_utf8_is_graded_and_saved(folder):
     assert json.loads((out / "students" / "caf.json").read_text("utf-8"))["student"] == "caf"
 
 
-@pytest.mark.parametrize("student", ["caf", "windows", "nbformat3"])
-def test_notebooks_saved_by_windows_editors_and_nbformat3_are_graded(folder, student):
+@pytest.mark.parametrize("student, exercise", [("caf", "squeeze"), ("odd_files", "squeeze"),
+                                               ("odd_files", "excitation")],
+                         ids=["not-utf8-folder", "windows-bom-crlf", "nbformat3"])
+def test_notebooks_saved_by_windows_editors_and_nbformat3_are_graded(folder, student, exercise):
     _, out = folder
-    squeeze = {row["student_id"]: row for row in table(out / "scores.csv") if row["exercise"] == "squeeze"}
-    assert squeeze[student]["status"] == "passed", squeeze[student]
+    rows = {(row["student_id"], row["exercise"]): row for row in table(out / "scores.csv")}
+    assert rows[student, exercise]["status"] == "passed", rows[student, exercise]
