@@ -13,3 +13,5 @@ c.CourseDirectory.source_directory = "solutions"
 c.CourseDirectory.release_directory = "notebooks"
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
 c.Execute.timeout = 120
+# Kernels over Unix sockets: two kernels starting at once cannot take each other's TCP port.
+c.NotebookClient.kernel_manager_class = "autograder.kernels.IPCKernelManager"

@@ -1,22 +1,42 @@
-"""The LMS tests' shared, slow part: each layout's class graded once from its zip."""
-import pytest
-from lms_class import TIMEOUT, entries, write_zip
+"""The LMS tests' shared, slow part: each layout's class graded once from its zip, all in one fresh interpreter."""
+import json
+import subprocess
+import sys
+from typing import NamedTuple
 
+import pytest
+from lms_class import LAYOUTS, TIMEOUT, entries, write_zip
+
+# Grades each layout's zip, then reports each batch's summary and the Dask modules the grading imported.
+GRADE_EACH = f"""
+import json, sys
+from pathlib import Path
 from autograder.grade.batch import grade
+
+summaries = {{}}
+for layout, (archive, out) in json.loads(sys.argv[1]).items():
+    summaries[layout] = grade(Path(archive), Path(out), workers=2, timeout={TIMEOUT}, progress=False,
+                              gradebook=Path(out) / "gradebook.db").summary
+dask = sorted(m for m in sys.modules if m.split(".")[0] in ("dask", "distributed"))
+print(json.dumps({{"summaries": summaries, "dask": dask}}))
+"""
+
+
+class GradedLayouts(NamedTuple):
+    results: dict  # layout -> the batch's results folder
+    summaries: dict  # layout -> the batch's summary
+    dask_modules: list  # what the interpreter that graded them all had imported of Dask
 
 
 @pytest.fixture(scope="session")
 def graded_layouts(tmp_path_factory):
-    """Each layout's class graded once from its zip: {layout: (results folder, batch)}; shared by the LMS tests."""
-    done = {}
-
-    def graded(layout):
-        if layout not in done:
-            base = tmp_path_factory.mktemp(layout)
-            files, _ = entries(layout)
-            out = base / "results"
-            batch = grade(write_zip(base / f"{layout}.zip", files), out, workers=2, timeout=TIMEOUT, progress=False,
-                          gradebook=out / "gradebook.db")
-            done[layout] = out, batch
-        return done[layout]
-    return graded
+    """Each layout's class graded once from its zip by a fresh interpreter (which must never import Dask
+    without a cluster); shared by the LMS tests."""
+    base = tmp_path_factory.mktemp("layouts")
+    jobs = {layout: (str(write_zip(base / f"{layout}.zip", entries(layout)[0])), str(base / layout))
+            for layout in LAYOUTS}
+    done = subprocess.run([sys.executable, "-c", GRADE_EACH, json.dumps(jobs)], capture_output=True, text=True,
+                          timeout=900)
+    assert done.returncode == 0, done.stderr[-3000:]
+    report = json.loads(done.stdout.strip().splitlines()[-1])
+    return GradedLayouts({layout: base / layout for layout in LAYOUTS}, report["summaries"], report["dask"])

@@ -20,6 +20,7 @@ from autograder.grade.course import load_course
 ROOT = Path(__file__).resolve().parents[2]
 WRONG_SQUEEZE = "def squeeze(x):\n    return x[:, :, :1, :1]  # one pixel, not the mean\n"
 TIMEOUT = 10
+LAYOUTS = ("canvas", "moodle", "blackboard", "nbgrader", "folders")
 
 
 def right() -> bytes:

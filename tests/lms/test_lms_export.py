@@ -32,7 +32,7 @@ def rows(path):
 
 def test_canvas_import_has_the_required_columns_every_roster_student_and_zero_for_no_submission(graded_layouts,
                                                                                              tmp_path):
-    results, _ = graded_layouts("canvas")
+    results = graded_layouts.results["canvas"]
     roster = tmp_path / "canvas-export.csv"
     roster.write_text(CANVAS_ROSTER, encoding="utf-8")
     report = export(results, "canvas", tmp_path / "out", roster=roster, column="Attention (4321)")
@@ -46,7 +46,7 @@ def test_canvas_import_has_the_required_columns_every_roster_student_and_zero_fo
 
 
 def test_moodle_worksheet_and_feedback_zip_match_moodles_identifiers(graded_layouts, tmp_path):
-    results, _ = graded_layouts("moodle")
+    results = graded_layouts.results["moodle"]
     roster = tmp_path / "worksheet.csv"
     roster.write_text(MOODLE_ROSTER, encoding="utf-8")
     report = export(results, "moodle", tmp_path / "out", roster=roster)
@@ -64,7 +64,7 @@ def test_moodle_worksheet_and_feedback_zip_match_moodles_identifiers(graded_layo
 def test_nbgrader_gradebook_holds_the_scores_and_the_roster(graded_layouts, tmp_path):
     from nbgrader.api import Gradebook
 
-    results, _ = graded_layouts("nbgrader")
+    results = graded_layouts.results["nbgrader"]
     roster = tmp_path / "students.csv"
     roster.write_text("id,first_name,last_name,email\njsmith,Jane,Smith,\njdoe,John,Doe,\nrroe,Richard,Roe,\n")
     export(results, "nbgrader", tmp_path / "out", roster=roster)
@@ -80,7 +80,7 @@ def test_nbgrader_gradebook_holds_the_scores_and_the_roster(graded_layouts, tmp_
 
 
 def test_a_roster_of_another_lms_or_an_unknown_target_is_refused_clearly(graded_layouts, tmp_path):
-    results, _ = graded_layouts("canvas")
+    results = graded_layouts.results["canvas"]
     with pytest.raises(ExportError, match="to must be one of"):
         export(results, "sakai", tmp_path)
     with pytest.raises(ExportError, match="cannot read"):

@@ -1,5 +1,5 @@
-"""The Gradescope bundle run as Gradescope runs it, in a folder laid out as its /autograder, for a correct, a
-wrong and a cheating submission."""
+"""The Gradescope bundle run as Gradescope runs it, in a folder laid out as its /autograder, for a correct and a
+cheating submission (whose own squeeze is wrong: it stands for every wrong submission too)."""
 import json
 import os
 import subprocess
@@ -18,7 +18,7 @@ pytestmark = pytest.mark.slow
 
 
 def cheat(root) -> str:
-    """Forge the results, then take squeeze from the reference if it can be read at all."""
+    """A wrong squeeze, then forge the results and take squeeze from the reference if it can be read at all."""
     return f"""
 import json, pathlib
 root = pathlib.Path({str(root)!r})
@@ -28,9 +28,7 @@ for target in (root / "results" / "results.json", pathlib.Path("/autograder/resu
     except Exception:
         pass
 
-def squeeze(x):
-    return x[:, :, :1, :1]
-
+{WRONG_SQUEEZE}
 for path in (root / "source").rglob("01_squeeze.ipynb"):
     try:
         cells = json.loads(path.read_text())["cells"]
@@ -65,8 +63,7 @@ def graded(tmp_path_factory):
     bundle = build_bundle(base / "bundle")
     solved = solved_notebook(load_course(ROOT), "01_squeeze")
     return {name: run_as_gradescope(bundle, base / name, notebook) for name, notebook in (
-        ("correct", solved), ("wrong", with_cells(solved, WRONG_SQUEEZE)),
-        ("cheating", with_cells(solved, cheat(base / "cheating"))))}, bundle
+        ("correct", solved), ("cheating", with_cells(solved, cheat(base / "cheating"))))}, bundle
 
 
 def test_the_bundle_holds_what_gradescope_runs(graded):
@@ -84,7 +81,7 @@ def test_results_are_in_gradescopes_format_one_test_per_exercise(graded):
     squeeze = {name: r["tests"][0] for name, r in results.items()}
     assert squeeze["correct"]["name"].startswith("squeeze") and squeeze["correct"]["score"] == \
         squeeze["correct"]["max_score"] > 0 and squeeze["correct"]["status"] == "passed"
-    assert squeeze["wrong"]["score"] == 0 and squeeze["wrong"]["status"] == "failed"
+    assert squeeze["cheating"]["score"] == 0 and squeeze["cheating"]["status"] == "failed"  # its squeeze is wrong
 
 
 def test_a_cheating_submission_neither_forges_the_results_nor_reads_the_reference(graded):

@@ -3,11 +3,9 @@ and a small class graded end to end from its zip."""
 import csv
 
 import pytest
-from lms_class import entries, write_zip
+from lms_class import LAYOUTS, entries, write_zip
 
 from autograder.grade.submissions import extract, find_submissions
-
-LAYOUTS = ("canvas", "moodle", "blackboard", "nbgrader", "folders")
 
 
 def unpacked(tmp_path, layout):
@@ -55,9 +53,9 @@ def test_an_explicit_layout_overrides_detection(tmp_path):
 @pytest.mark.slow
 @pytest.mark.parametrize("layout", LAYOUTS)
 def test_a_class_is_graded_from_each_lms_zip_with_every_student_found(graded_layouts, layout):
-    out, batch = graded_layouts(layout)
+    out = graded_layouts.results[layout]
     _, expected = entries(layout)
-    assert f"layout: {layout} (detected)" in batch.summary
+    assert f"layout: {layout} (detected)" in graded_layouts.summaries[layout]
     with open(out / "scores.csv", newline="", encoding="utf-8") as handle:
         squeeze = {r["student_id"]: r for r in csv.DictReader(handle) if r["exercise"] == "squeeze"}
     assert {s: (r["display_name"], r["status"]) for s, r in squeeze.items()} == expected

@@ -4,9 +4,11 @@
   every one of its test cells;
 - an instructor's `nbgrader autograde`, in a temporary course directory, gives a correct submission
   full marks and an untouched release zero, with the hidden tests importing autograder.checks
-  through nbgrader_config.py (PYTHONPATH is removed from the environment on purpose).
+  through nbgrader_config.py (PYTHONPATH is removed from the environment on purpose);
+- the kernels nbgrader starts talk over Unix sockets of their own, as nbgrader_config.py asks (a
+  validated probe notebook records its kernel's connection).
 
-The three runs start kernels; they run concurrently to keep the suite short, and their results are
+The four runs start kernels; they run concurrently to keep the suite short, and their results are
 kept in pytest's cache under a hash of every file and version they depend on (the sources, the
 release, the autograder package, nbgrader's configuration, this file, the package versions), so a
 rerun with nothing changed reads them back; any change reruns them.
@@ -28,6 +30,7 @@ from cells import RELEASES, ROOT, SOURCES, answer_cells, graded_cells, nbgrader,
 
 pytestmark = pytest.mark.slow
 NBGRADER = [sys.executable, "-m", "nbgrader"]
+RUNS = ("validate", "invert", "autograde", "probe")
 
 
 def _env():
@@ -73,6 +76,21 @@ def inputs_key() -> str:
     return digest.hexdigest()[:32]
 
 
+def _probe(folder: Path) -> Path:
+    """A notebook whose one test cell writes its kernel's connection (without the key) to connection.json."""
+    folder.mkdir()
+    cell = nbformat.v4.new_code_cell(
+        "import json\nfrom ipykernel.connect import get_connection_info\n"
+        "info = get_connection_info(unpack=True)\n"
+        "json.dump({k: info[k] for k in ('transport', 'ip')}, open('connection.json', 'w'))")
+    cell.metadata["nbgrader"] = {"grade": True, "grade_id": "probe", "points": 1, "solution": False,
+                                 "locked": True, "schema_version": 3}
+    notebook = nbformat.v4.new_notebook(cells=[cell])
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(notebook, folder / "kernel_probe.ipynb")
+    return folder / "kernel_probe.ipynb"
+
+
 @pytest.fixture(scope="module")
 def runs(request, tmp_path_factory):
     """(returncode, output) of: validate the sources, validate --invert the release, autograde a course."""
@@ -83,10 +101,10 @@ def runs(request, tmp_path_factory):
         done["course"] = kept / "course"
         return done
     done = _run_all(tmp_path_factory.mktemp("course"))
-    if kept is not None and all(code == 0 for code, _ in (done[n] for n in ("validate", "invert", "autograde"))):
+    if kept is not None and all(code == 0 for code, _ in (done[n] for n in RUNS)):
         shutil.rmtree(kept.parent, ignore_errors=True)  # one kept result: the latest inputs
         shutil.copytree(done["course"], kept / "course", ignore=shutil.ignore_patterns("source", "release"))
-        (kept / "done.json").write_text(json.dumps({n: done[n] for n in ("validate", "invert", "autograde")}))
+        (kept / "done.json").write_text(json.dumps({n: done[n] for n in RUNS}))
     return done
 
 
@@ -95,6 +113,7 @@ def _run_all(course: Path) -> dict:
         "validate": NBGRADER + ["validate"] + [str(SOURCES / f"{s}.ipynb") for s in NOTEBOOKS],
         "invert": NBGRADER + ["validate", "--invert"] + [str(RELEASES / f"{s}.ipynb") for s in NOTEBOOKS],
         "autograde": ["bash", "-c", _course(course)],
+        "probe": NBGRADER + ["validate", str(_probe(course / "kernel-probe"))],
     }
     started = {name: subprocess.Popen(cmd, cwd=ROOT, env=_env(), stdout=subprocess.PIPE,
                                       stderr=subprocess.STDOUT, text=True) for name, cmd in commands.items()}
@@ -111,6 +130,14 @@ def test_validate_passes_every_source(runs):
 def test_every_released_stub_fails_every_test_cell(runs):
     code, output = runs["invert"]
     assert code == 0 and output.count("Success! The notebook does not pass any tests.") == len(NOTEBOOKS), output
+
+
+def test_nbgrader_kernels_talk_over_unix_sockets_of_their_own(runs):
+    code, output = runs["probe"]
+    assert code == 0 and "Success! Your notebook passes all the tests." in output, output
+    connection = json.loads((runs["course"] / "kernel-probe" / "connection.json").read_text())
+    assert connection["transport"] == "ipc", connection  # a TCP port can be taken by a kernel starting meanwhile
+    assert os.path.isabs(connection["ip"]) and not connection["ip"].startswith(str(ROOT)), connection
 
 
 def test_autograde_gives_full_marks_and_zero(runs):
