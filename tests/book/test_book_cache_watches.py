@@ -1,6 +1,7 @@
 """The execution cache re-runs the chapters when anything they read outside their own cells changes."""
 import importlib.util
 import json
+import re
 import subprocess
 import sys
 
@@ -41,3 +42,11 @@ def test_the_saved_results_the_study_chapter_reads_are_watched():
     saved = sorted((book_site.REPO / "experiments" / "results").rglob("*.json"))
     assert saved, "no saved ablation results"
     assert set(saved) <= set(code_dependencies().watched_files())
+
+
+def test_every_environment_variable_the_chapters_code_reads_is_watched():
+    read = re.compile(r"""(?:environ\.get|getenv|environ\[)\(?\s*["']([A-Z][A-Z0-9_]*)["']""")
+    names = {name for path in (book_site.REPO / "experiments").rglob("*.py")
+             for name in read.findall(path.read_text())}
+    assert "COURSE_STUDY_PRESET" in names, "the study's preset variable was not found: the check checks nothing"
+    assert names <= set(code_dependencies().WATCHED_ENVIRONMENT)
