@@ -24,7 +24,7 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 SINGLE_THREAD = ("tests/checks/", "tests/reference/")
-SLOW_FIXTURES = {"built_book", "edition", "browser"}  # a whole book build (publishing builds one too); Chromium
+SLOW_FIXTURES = {"built_book", "edition", "browser"}  # a whole book build (the edition publishes it); Chromium
 SLOW_TESTS = (
     "tests/notebooks/test_release.py::test_release_is_up_to_date",  # nbgrader generate_assignment
     "tests/notebooks/test_checks.py::test_probe_never_imports_the_reference",  # a fresh interpreter
