@@ -31,15 +31,23 @@ class EditionError(RuntimeError):
     """The edition could not be built, or would give something away."""
 
 
-def build_book(root: Path = ROOT) -> Path:
-    """Render the book as ``make book`` does (warnings are errors); returns its HTML folder."""
+def build_book(root: Path = ROOT, output: Path | None = None, *options: str) -> Path:
+    """Render the book as ``make book`` does (warnings are errors); returns its HTML folder.
+
+    Args:
+        root: the course folder.
+        output: build into ``output/_build`` (the HTML and its own execution cache) instead of
+            ``root/_build``.
+        options: more options for ``jupyter-book build`` (``--all``).
+    """
     env = dict(os.environ)
     env.pop("MPLBACKEND", None)  # the chapters draw inline
-    command = [str(Path(sys.executable).parent / "jupyter-book"), "build", str(root), "-W", "-n", "--keep-going"]
+    command = [str(Path(sys.executable).parent / "jupyter-book"), "build", str(root), "-W", "-n", "--keep-going",
+               *(["--path-output", str(output)] if output else []), *options]
     done = subprocess.run(command, cwd=root, env=env, capture_output=True, text=True)
     if done.returncode:
         raise EditionError(f"the book build failed (exit {done.returncode}):\n{(done.stdout + done.stderr)[-8000:]}")
-    return root / "_build" / "html"
+    return Path(output or root) / "_build" / "html"
 
 
 def copy_site(html: Path, into: Path, root: Path = ROOT) -> None:
@@ -137,13 +145,27 @@ def publish(into: Path = Path("_build/student"), html: Path | None = None) -> Pa
     into = Path(into) if Path(into).is_absolute() else ROOT / into
     location()  # a wrong location stops here, before anything is built or removed
     site = Path(html) if html else build_book()
+    known = leaks.secrets()
     prepare(into)
     copy_site(site, into / SITE_FOLDER)
+    refuse_leaks(into, [SITE_FOLDER], known)  # a book that leaks stops here, before the release is made
     generate(into / "notebooks")
     (into / "README.md").write_text(readme())
-    found = leaks.scan(into)
+    refuse_leaks(into, sorted(entry.name for entry in into.iterdir() if entry.name not in KEPT | {SITE_FOLDER}), known)
+    return into
+
+
+def refuse_leaks(into: Path, entries: list, known: leaks.Secrets) -> None:
+    """Scan the given entries of the edition (each once: the book first, then what was added);
+    at the first secret, empty the edition and raise EditionError with the list."""
+    found = []
+    for name in entries:
+        path = into / name
+        if path.is_dir():
+            found += [leak._replace(path=f"{name}/{leak.path}") for leak in leaks.scan(path, known)]
+        elif leaks.is_text(path):
+            found += leaks.scan_text(name, leaks.readable_text(path), known)
     if found:
         prepare(into)  # nothing that leaks stays where it could be pushed
         listing = "\n".join(f"  {leak.path}: {leak.kind}: {leak.text}" for leak in found[:40])
         raise EditionError(f"the edition in {into} gives away {len(found)} secret(s); fix the sources:\n{listing}")
-    return into

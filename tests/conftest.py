@@ -13,6 +13,7 @@ one hostile class, the graded LMS layouts) go to one worker together.
 """
 import importlib.util
 import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -23,7 +24,7 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 SINGLE_THREAD = ("tests/checks/", "tests/reference/")
-SLOW_FIXTURES = {"built_book", "edition", "browser"}  # a whole book build (publishing builds one too); Chromium
+SLOW_FIXTURES = {"built_book", "edition", "browser"}  # a whole book build (the edition publishes it); Chromium
 SLOW_TESTS = (
     "tests/notebooks/test_release.py::test_release_is_up_to_date",  # nbgrader generate_assignment
     "tests/notebooks/test_checks.py::test_probe_never_imports_the_reference",  # a fresh interpreter
@@ -31,7 +32,7 @@ SLOW_TESTS = (
 )
 
 # Tests that share a session fixture, by path prefix: with pytest-xdist each group runs on one worker, so the
-# fixture is made once (publishing the edition builds the same _build/html as the book's tests: one group).
+# fixture is made once (the edition publishes the book the book's tests built: one group).
 SHARED = {"book": ("tests/book/", "tests/edition/test_edition_", "tests/edition/test_planted_secrets.py"),
           "hostile_class": ("tests/grader/test_cheating.py", "tests/grader/test_broken.py"),
           "graded_layouts": ("tests/lms/test_lms_cluster.py", "tests/lms/test_lms_export.py",
@@ -121,3 +122,35 @@ def browser():
         chromium = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
+
+
+def book_site():
+    """tests/book/book_site.py, the one place that says where and how the suite builds the book (the
+    book's tests import it as ``book_site``: this is the same module)."""
+    if "book_site" not in sys.modules:
+        spec = importlib.util.spec_from_file_location("book_site", ROOT / "tests" / "book" / "book_site.py")
+        module = importlib.util.module_from_spec(spec)
+        sys.modules["book_site"] = module
+        spec.loader.exec_module(module)
+    return sys.modules["book_site"]
+
+
+@pytest.fixture(scope="session")
+def built_book():
+    """The suite's book (tests/book/book_site.py), built with ``-W -n --keep-going`` unless a passing
+    build of the same sources is already there. ``--all`` re-reads every page, so that warnings of
+    pages left unchanged since an earlier failed build are reported again; executed cells still come
+    from the cache."""
+    from autograder.publish import EditionError
+
+    site = book_site()
+    digest = site.source_digest()
+    if site.STAMP.is_file() and site.STAMP.read_text() == digest:
+        return site.HTML
+    site.STAMP.unlink(missing_ok=True)
+    try:
+        html = site.build("--all")
+    except EditionError as error:
+        pytest.fail(str(error), pytrace=False)
+    site.STAMP.write_text(digest)
+    return html

@@ -1,11 +1,14 @@
 """Re-run the chapters when the course code they import changes, not only their own cells.
 
 The execution cache keys a chapter on the text of its code cells, so a chapter that prints
-numbers from ``experiments/`` would keep stale outputs after that package changed. This
-extension hashes the Python sources the chapters may import; when the hash differs from the
-one stored beside the cache, it clears the cache and marks every chapter for re-reading.
+numbers from ``experiments/`` would keep stale outputs after that package changed, or after
+the environment variables it reads changed (a build with the study's "smoke" preset must not
+leave its outputs to a later build with the book's). This extension hashes the Python sources
+the chapters may import and those variables; when the hash differs from the one stored beside
+the cache, it clears the cache and marks every chapter for re-reading.
 """
 import hashlib
+import os
 import shutil
 from pathlib import Path
 
@@ -19,6 +22,9 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 # chapter 7 reads the saved ablation results.
 WATCHED = ("experiments/**/*.py", "experiments/results/**/*.json", "autograder/__init__.py",
            "autograder/exercises.py", "autograder/inside/exercises.py", "autograder/reference/*.py", "book/*.py")
+# The environment variables the chapters read: experiments.study.book_config() picks the
+# study's preset by COURSE_STUDY_PRESET.
+WATCHED_ENVIRONMENT = ("COURSE_STUDY_PRESET",)
 STAMP = "course-code.sha256"
 
 
@@ -27,12 +33,17 @@ def watched_files(root: Path = REPO_ROOT) -> list[Path]:
     return sorted(path for path in files if "__pycache__" not in path.parts)
 
 
-def code_digest(root: Path = REPO_ROOT) -> str:
+def code_digest(root: Path = REPO_ROOT, environ=os.environ) -> str:
+    """SHA-256 of the watched files (path and bytes) and of the watched variables that are set."""
     digest = hashlib.sha256()
     for path in watched_files(root):
         digest.update(path.relative_to(root).as_posix().encode())
         digest.update(b"\0")
         digest.update(path.read_bytes())
+    for name in WATCHED_ENVIRONMENT:
+        if name in environ:
+            digest.update(f"${name}={environ[name]}".encode())
+            digest.update(b"\0")
     return digest.hexdigest()
 
 

@@ -1,17 +1,27 @@
-"""The built book as the tests see it: its pages, its build command, its source digest."""
+"""The built book as the tests see it: its pages, its build, its source digest.
+
+The suite builds the book as ``make book`` does (autograder/publish.py's ``build_book``) but with
+the study's quick "smoke" preset, which checks that the experiments chapter runs and renders,
+not what it finds, and into a folder of its own with its own execution cache: ``make book``'s
+``_build/html`` and cache never hold the smoke outputs (and the cache keys on the preset besides:
+book/_ext/code_dependencies.py).
+"""
 import hashlib
-import os
-import subprocess
-import sys
 from pathlib import Path
 
+import pytest
 import yaml
 
+from autograder.publish import build_book
+
 REPO = Path(__file__).resolve().parents[2]
-BUILD = REPO / "_build"
+OUTPUT = REPO / "_build" / "suite"  # jupyter-book's --path-output: the build goes to OUTPUT/_build
+BUILD = OUTPUT / "_build"
 HTML = BUILD / "html"
+CACHE = BUILD / ".jupyter_cache"
 SCREENSHOTS = BUILD / "screenshots"
 STAMP = HTML / ".tested-sources.sha256"
+STUDY_PRESET = "smoke"
 # Everything a build reads: the chapters and their helpers, the configuration, and the code
 # the chapters import (book/_ext/code_dependencies.py re-executes them when it changes).
 SOURCES = ("_config.yml", "_toc.yml", "book", "experiments", "autograder/exercises.py",
@@ -42,24 +52,16 @@ def source_digest() -> str:
     return digest.hexdigest()
 
 
-def jupyter_book() -> str:
-    return str(Path(sys.executable).parent / "jupyter-book")
+def build(*options: str) -> Path:
+    """Build the suite's book (raises autograder.publish.EditionError when the build fails)."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("COURSE_STUDY_PRESET", STUDY_PRESET)
+        return build_book(REPO, OUTPUT, *options)
 
 
-def build_command(*extra: str) -> list[str]:
-    """The README's book build (``make book``): warnings are errors, nitpicky references."""
-    return [jupyter_book(), "build", str(REPO), "-W", "-n", "--keep-going", *extra]
-
-
-def build_env() -> dict:
-    env = dict(os.environ)
-    env.pop("MPLBACKEND", None)  # the chapters' kernels draw inline; a non-interactive backend would drop every figure
-    return env
-
-
-def build(*extra: str) -> subprocess.CompletedProcess:
-    return subprocess.run(build_command(*extra), cwd=REPO, env=build_env(),
-                          capture_output=True, text=True)
+def screenshot(docname: str) -> Path | None:
+    """Where the browser test keeps a chapter's screenshot (None for the other pages)."""
+    return SCREENSHOTS / f"{docname.split('/')[-1]}.png" if docname.startswith("book/") else None
 
 
 def page_path(docname: str) -> Path:

@@ -1,31 +1,13 @@
-"""Fixtures for the book's tests: one build per session, the site served on localhost (Chromium: tests/conftest.py)."""
+"""Fixtures for the book's tests: the site served on localhost, each page visited once in Chromium (the build
+and Chromium: tests/conftest.py)."""
 import functools
 import http.server
 import threading
 
 import pytest
+from page_visits import visit
 
 import book_site
-
-
-@pytest.fixture(scope="session")
-def built_book():
-    """``_build/html``, built with ``-W -n --keep-going`` unless a passing build of the
-    same sources is already there. ``--all`` re-reads every page, so that warnings of
-    pages left unchanged since an earlier failed build are reported again; executed
-    cells still come from the cache."""
-    digest = book_site.source_digest()
-    stamp = book_site.STAMP
-    if stamp.is_file() and stamp.read_text() == digest:
-        return book_site.HTML
-    stamp.unlink(missing_ok=True)
-    result = book_site.build("--all")
-    log = result.stdout + result.stderr
-    if result.returncode != 0:
-        pytest.fail(f"the book build failed (exit {result.returncode}):\n{log[-20000:]}",
-                    pytrace=False)
-    stamp.write_text(digest)
-    return book_site.HTML
 
 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -43,3 +25,18 @@ def site_url(built_book):
     yield f"http://127.0.0.1:{server.server_address[1]}"
     server.shutdown()
     server.server_close()
+
+
+@pytest.fixture(scope="session")
+def page_visits(browser, site_url):
+    """{docname: its Visit}: each page of the site opened, checked and audited once, when first asked
+    for; a chapter's screenshot is kept, and the index must lead to the first page of the book."""
+    root = f"{site_url}/{book_site.toc_docnames()[0]}.html"
+
+    class Visits(dict):
+        def __missing__(self, docname):
+            self[docname] = visit(browser, f"{site_url}/{docname}.html", screenshot=book_site.screenshot(docname),
+                                  lands_on=root if docname == "index" else None)
+            return self[docname]
+
+    return Visits()

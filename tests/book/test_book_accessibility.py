@@ -1,20 +1,15 @@
 """Accessibility of the built book: axe-core (through axe-playwright-python) audits every page
-in headless Chromium and fails on serious or critical violations; every image has alt text
-that says what it shows, not its file name."""
+in headless Chromium, on the load the browser tests check (tests/book/page_visits.py), and
+fails on serious or critical violations; every image has alt text that says what it shows,
+not its file name."""
 import importlib.util
 from html.parser import HTMLParser
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
+from page_visits import audit, blocking
 from test_book_in_browser import PAGES
 
 import book_site
-
-BLOCKING = {"serious", "critical"}
-# MathJax has typeset the page (or there is no math to typeset).
-MATH_SETTLED = """() => !document.querySelector('.math.notranslate') ||
-    (window.MathJax && MathJax.Hub && MathJax.Hub.queue && MathJax.Hub.queue.pending === 0
-     && MathJax.Hub.queue.running === 0)"""
 
 
 def accessibility_ext():
@@ -25,30 +20,10 @@ def accessibility_ext():
     return module
 
 
-def blocking(results: dict) -> list[str]:
-    """One line per serious or critical violation: rule, impact, and the first few elements."""
-    return [f"{v['id']} ({v['impact']}): {v['help']} at "
-            + "; ".join(" ".join(node["target"]) for node in v["nodes"][:3])
-            for v in results["violations"] if v.get("impact") in BLOCKING]
-
-
-def audit(page) -> dict:
-    return Axe().run(page).response
-
-
 @pytest.mark.slow
 @pytest.mark.parametrize("docname", PAGES)
-def test_page_has_no_serious_accessibility_violation(browser, site_url, docname):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, service_workers="block")
-    context.route("**/*", lambda route: route.continue_() if route.request.url.startswith(site_url)
-                  else route.abort())
-    page = context.new_page()
-    try:
-        page.goto(f"{site_url}/{docname}.html", wait_until="load")
-        page.wait_for_function(MATH_SETTLED, timeout=30_000)
-        assert blocking(audit(page)) == []
-    finally:
-        context.close()
+def test_page_has_no_serious_accessibility_violation(page_visits, docname):
+    assert blocking({"violations": page_visits[docname].violations}) == []
 
 
 def test_the_audit_reports_an_image_without_alt_text(browser):

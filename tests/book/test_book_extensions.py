@@ -48,6 +48,17 @@ def test_code_digest_follows_the_watched_code(tmp_path):
     assert deps.code_digest(tmp_path) != before
 
 
+def test_code_digest_follows_the_study_preset(tmp_path):
+    """A build with the study's smoke preset and one with the book's keep no cache in common."""
+    deps = load("code_dependencies")
+    (tmp_path / "experiments").mkdir()
+    (tmp_path / "experiments" / "study.py").write_text("A = 1\n")
+    unset = deps.code_digest(tmp_path, environ={})
+    smoke = deps.code_digest(tmp_path, environ={"COURSE_STUDY_PRESET": "smoke"})
+    assert len({unset, smoke, deps.code_digest(tmp_path, environ={"COURSE_STUDY_PRESET": "large"})}) == 3
+    assert deps.code_digest(tmp_path, environ={"COURSE_STUDY_PRESET": "smoke", "HOME": "/elsewhere"}) == smoke
+
+
 def test_thebe_loader_is_recognised():
     offline = load("offline_assets")
     loader = SimpleNamespace(filename=None, attributes={"body": 'const THEBE_JS_URL = "x"'})

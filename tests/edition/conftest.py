@@ -1,7 +1,8 @@
 """The student edition, published once per test session into a temporary folder.
 
-Publishing builds the book the way ``make book`` does (the execution cache and ``_build/html``
-are shared with the book's tests), releases the notebooks afresh and writes the README.
+Publishing copies the book the book's tests built (``built_book``, tests/conftest.py), releases
+the notebooks afresh and writes the README; ``built_book`` builds it with autograder/publish.py's
+own ``build_book``.
 """
 import pytest
 
@@ -9,8 +10,8 @@ from autograder.publish import EditionError, publish
 
 
 @pytest.fixture(scope="session")
-def edition(tmp_path_factory):
+def edition(tmp_path_factory, built_book):
     try:
-        return publish(into=tmp_path_factory.mktemp("edition") / "student")
+        return publish(into=tmp_path_factory.mktemp("edition") / "student", html=built_book)
     except EditionError as error:
         pytest.fail(str(error), pytrace=False)

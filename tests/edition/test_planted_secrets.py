@@ -10,7 +10,7 @@ import pytest
 from autograder import leaks
 from autograder.exercises import ASSIGNMENT
 from autograder.links import ROOT
-from autograder.publish import EditionError, prepare, publish
+from autograder.publish import EditionError, prepare, publish, refuse_leaks
 
 
 @pytest.fixture(scope="module")
@@ -117,6 +117,23 @@ def test_publish_refuses_a_leaking_book(tmp_path):
     with pytest.raises(EditionError, match=r"docs/book/01_squeeze\.html: solution 02_excitation"):
         publish(into=into, html=site)
     assert [p.name for p in into.iterdir()] == []
+
+
+def test_what_is_added_after_the_book_is_scanned_too(known, tmp_path):
+    """The release and the README, scanned after the book: a secret in a file or a folder is
+    reported by its path in the edition, and the edition is emptied."""
+    into = tmp_path / "student"
+    (into / "notebooks").mkdir(parents=True)
+    (into / "notebooks" / "01_squeeze.ipynb").write_text(original("solution", "01_squeeze", known))
+    (into / "README.md").write_text("from autograder.reference import SEBlock\n")
+    (into / "docs").mkdir()
+    refuse_leaks(into, ["docs"], known)  # a clean book: nothing raised, nothing removed
+    assert (into / "README.md").is_file()
+    with pytest.raises(EditionError) as refused:
+        refuse_leaks(into, ["README.md", "notebooks"], known)
+    assert "README.md: name" in str(refused.value)
+    assert "notebooks/01_squeeze.ipynb: solution 01_squeeze" in str(refused.value)
+    assert list(into.iterdir()) == []
 
 
 def test_prepare_keeps_git_and_refuses_other_files(tmp_path):
