@@ -13,12 +13,14 @@ from nbclient import NotebookClient
 
 from autograder.exercises import NOTEBOOKS
 from autograder.grade.course import load_course
+from autograder.kernels import IPCKernelManager
 
 TARGET_S = 20.0
 
 
 def run(nb, folder) -> float:
-    client = NotebookClient(nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(folder)}})
+    client = NotebookClient(nb, timeout=300, kernel_name="python3", kernel_manager_class=IPCKernelManager,
+                            resources={"metadata": {"path": str(folder)}})
     start = time.perf_counter()
     client.execute()
     return time.perf_counter() - start

@@ -10,6 +10,7 @@ import pytest
 from nbclient import NotebookClient
 
 from autograder.exercises import ASSIGNMENT, NOTEBOOKS
+from autograder.kernels import IPCKernelManager
 from autograder.links import ROOT
 
 pytestmark = pytest.mark.slow
@@ -60,7 +61,7 @@ def test_the_environment_holds_only_what_colab_has(colab_python):
 def test_solved_notebook_runs_in_a_colab_like_environment(colab_python, stem, tmp_path, monkeypatch):
     monkeypatch.setenv("JUPYTER_PATH", str(colab_env.kernel_path()))
     notebook = solved(stem)
-    client = NotebookClient(notebook, kernel_name=colab_env.KERNEL, timeout=300,
+    client = NotebookClient(notebook, kernel_name=colab_env.KERNEL, timeout=300, kernel_manager_class=IPCKernelManager,
                             resources={"metadata": {"path": str(tmp_path)}})
     client.execute(env=kernel_env())
     errors = [output for cell in notebook.cells for output in cell.get("outputs", [])

@@ -5,6 +5,8 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
+from autograder.kernels import IPCKernelManager
+
 CELL = """
 from dataclasses import asdict, replace
 from experiments.attention import course_modules
@@ -20,7 +22,7 @@ print(json.dumps([[r.test_accuracy, r.train_loss] for r in shared] + [[r.test_ac
 @pytest.mark.slow
 def test_two_worker_processes_run_from_a_jupyter_kernel(tmp_path):
     notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("import json\n" + CELL)])
-    client = NotebookClient(notebook, timeout=300, kernel_name="python3",
+    client = NotebookClient(notebook, timeout=300, kernel_name="python3", kernel_manager_class=IPCKernelManager,
                             resources={"metadata": {"path": str(tmp_path)}})
     client.execute()
     output = notebook.cells[0].outputs[-1]

@@ -16,7 +16,6 @@ from grader_class import TIMEOUT, UNREADABLE, WRONG_SQUEEZE, grade_class, grades
 
 pytestmark = [pytest.mark.needs_course, pytest.mark.slow]
 
-DEMO_TIMEOUT = 5  # seconds per exercise: dee's endless excitation costs two of them (excitation and SEBlock)
 
 
 def small_class(folder):
@@ -125,7 +124,7 @@ def test_the_command_fails_clearly_when_it_cannot_run(tmp_path, capsys):
 def test_the_demo_class_shows_right_wrong_cheating_and_broken(tmp_path):
     env = dict(os.environ)
     result = subprocess.run([sys.executable, "-m", "autograder", "demo", "--out", str(tmp_path),
-                             "--timeout", str(DEMO_TIMEOUT), "--no-progress"], env=env, capture_output=True, text=True,
+                             "--timeout", str(TIMEOUT), "--no-progress"], env=env, capture_output=True, text=True,
                             timeout=900)
     assert result.returncode == 0, result.stderr
     table = grades(tmp_path)

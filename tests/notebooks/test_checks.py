@@ -5,17 +5,17 @@ import sys
 
 import pytest
 import torch
+from test_mutants import _base
 from torch import nn
 
 import autograder.reference as ref
-from autograder.checks import MatchError, cases, check, probe
-from autograder.inside.cases import ECA_KERNEL_SIZES, case_input, case_weights, hidden, weight_shapes
+from autograder.checks import cases, check, probe
 from autograder.checks.judge import judge, reference_results
 from autograder.exercises import BY_ID, EXERCISES
+from autograder.inside.cases import ECA_KERNEL_SIZES, case_input, case_weights, hidden, weight_shapes
 from autograder.reference.mistakes import MISTAKES, for_exercise
 from cells import ROOT
 from mutants import CORRECT, WRONG
-from test_mutants import _base
 
 MODULES = [e.id for e in EXERCISES if e.id != "eca_kernel_size"]
 
@@ -90,7 +90,8 @@ def test_two_unrelated_matrices_fail_the_check():
         def forward(self, x):
             return x
 
-    with pytest.raises(AssertionError):  # two (2, C) matrices might be W1 and a W2 stored (hidden, C): the judge decides
+    # two (2, C) matrices might be W1 and a W2 stored (hidden, C): the judge decides
+    with pytest.raises(AssertionError):
         check("channel_attention", TwoMLPs)
 
 

@@ -126,10 +126,12 @@ def _alternatives():
             yield exercise_id, index, code
 
 
-@pytest.mark.parametrize("exercise_id,index,code", list(_alternatives()), ids=lambda v: "" if isinstance(v, str) else None)
+@pytest.mark.parametrize("exercise_id,index,code", list(_alternatives()),
+                         ids=lambda v: "" if isinstance(v, str) else None)
 def test_every_correct_parameterisation_passes_the_visible_checks(exercise_id, index, code):
     error, stderr = _run(exercise_id, code, visible_only=True)
-    assert error is None, f"a correct {exercise_id} (#{index}) fails the visible checks: {type(error).__name__}: {error}"
+    assert error is None, \
+        f"a correct {exercise_id} (#{index}) fails the visible checks: {type(error).__name__}: {error}"
 
 
 @pytest.mark.parametrize("exercise_id,form", [(e, f) for e in GALLERY for f in GALLERY[e]],
@@ -140,7 +142,8 @@ def test_every_correct_form_of_the_checks_gallery_passes_the_visible_checks(exer
     assert error is None, f"{form.__name__}, a correct {exercise_id}, fails the visible checks: {error!r}"
 
 
-@pytest.mark.parametrize("exercise_id,index,code", list(_alternatives()), ids=lambda v: "" if isinstance(v, str) else None)
+@pytest.mark.parametrize("exercise_id,index,code", list(_alternatives()),
+                         ids=lambda v: "" if isinstance(v, str) else None)
 def test_experiment_cells_run_with_every_correct_parameterisation(exercise_id, index, code):
     """The cells a student does not write (experiments) use only the API, never attribute names."""
     namespace, _ = _base(exercise_id)

@@ -31,7 +31,8 @@ from cells import source
 from mutants import SLIPS, slip
 
 probe = import_module("autograder.inside.probe")  # autograder.checks re-exports the function `probe` under this name
-CODE_SOURCES = tuple(import_module(f"autograder.{name}") for name in ("inside.probe", "inside.matching", "checks.judge"))
+CODE_SOURCES = tuple(import_module(f"autograder.{name}")
+                     for name in ("inside.probe", "inside.matching", "checks.judge"))
 ROOT_DIR = Path(mistakes.__file__).parents[2]
 
 

@@ -12,8 +12,8 @@ import matplotlib
 import pytest
 import yaml
 
-from autograder.release import generate
 from autograder.exercises import EXERCISES
+from autograder.release import generate
 from cells import NOTEBOOKS, RELEASES, ROOT, SOURCES, graded_cells, nbgrader, read, source
 
 matplotlib.use("Agg")  # in this process only
@@ -24,8 +24,8 @@ FORBIDDEN = ("BEGIN SOLUTION", "END SOLUTION", "HIDDEN TESTS", "autograder", "re
 def _release_key() -> str:
     """A hash of what a release is generated from: sources, release code, course settings, nbgrader."""
     digest = hashlib.sha256()
-    for path in sorted([*SOURCES.glob("*.ipynb"), ROOT / "autograder" / "release.py", ROOT / "autograder" / "exercises.py",
-                        ROOT / "_config.yml", ROOT / "nbgrader_config.py"]):
+    for path in sorted([*SOURCES.glob("*.ipynb"), ROOT / "autograder" / "release.py",
+                        ROOT / "autograder" / "exercises.py", ROOT / "_config.yml", ROOT / "nbgrader_config.py"]):
         digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
     digest.update(metadata.version("nbgrader").encode())
     return digest.hexdigest()[:32]

@@ -8,6 +8,7 @@ import pytest
 from nbclient import NotebookClient
 
 from autograder.grade.course import ROOT
+from autograder.kernels import IPCKernelManager
 
 
 def clean_env() -> dict:
@@ -27,7 +28,7 @@ def test_a_jupyter_kernel_imports_the_course(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
         "import autograder.exercises, experiments\nprint(autograder.exercises.__file__)")])
-    NotebookClient(notebook, timeout=120, kernel_name="python3",
+    NotebookClient(notebook, timeout=120, kernel_name="python3", kernel_manager_class=IPCKernelManager,
                    resources={"metadata": {"path": str(tmp_path)}}).execute()
     assert notebook.cells[0].outputs[0]["text"].strip() == str(ROOT / "autograder" / "exercises.py")
 
