@@ -115,7 +115,9 @@ def train_one(attention: str, seed: int, train, test, config: StudyConfig, modul
     x_train, y_train = train.images.to(device, memory_format=torch.channels_last), train.labels.to(device)
     x_test, y_test = test.images.to(device, memory_format=torch.channels_last), test.labels.to(device)
     steps = config.epochs * -(-len(y_train) // config.batch_size)
-    optimizer = torch.optim.AdamW(model.parameters(), lr=config.learning_rate)
+    # foreach: one call per step for all parameters instead of a dozen per tensor (the same arithmetic,
+    # the same weights bit for bit); on a network this small the per-tensor loop was a tenth of a step
+    optimizer = torch.optim.AdamW(model.parameters(), lr=config.learning_rate, foreach=True)
     schedule = torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=config.learning_rate, total_steps=steps)
     order = torch.Generator().manual_seed(seed)  # the same batch order for every module
     start, cpu_start = time.perf_counter(), time.process_time()

@@ -88,15 +88,20 @@ def class_share(gates: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
     return between / total.clamp_min(1e-12)
 
 
-def channel_weights(models, test, names=("se", "eca")):
-    """Mean channel weight per class (rows) and channel (columns) in the last block, for SE and ECA."""
+def channel_weights(models, test, names=("se", "eca"), gates=None):
+    """Mean channel weight per class (rows) and channel (columns) in the last block, for SE and ECA.
+
+    gates: {name: channel_gates(models[name], test.images, block=-1)} where already computed.
+    """
     fig, axes = plt.subplots(1, len(names), figsize=(6 * len(names), 3.4))
     for ax, name in zip(np.atleast_1d(axes), names):
-        gates = channel_gates(models[name], test.images, block=-1)  # (N, C)
-        means = torch.stack([gates[test.labels == c].mean(0) for c in range(10)])  # (10, C)
+        weights = (gates or {}).get(name)
+        if weights is None:
+            weights = channel_gates(models[name], test.images, block=-1)  # (N, C)
+        means = torch.stack([weights[test.labels == c].mean(0) for c in range(10)])  # (10, C)
         order = means.std(0).argsort(descending=True)
         shown = ax.imshow(means[:, order].numpy(), aspect="auto", cmap="viridis", vmin=0, vmax=1)
-        share = class_share(gates, test.labels).median().item()
+        share = class_share(weights, test.labels).median().item()
         ax.set_title(f"{LABELS[name]}: class explains a median {100 * share:.0f}% of a gate's variance", fontsize=9)
         ax.set_xlabel("channel of the last block (sorted by spread across classes)")
         ax.set_ylabel("class")

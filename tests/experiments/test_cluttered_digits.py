@@ -1,10 +1,13 @@
 """The cluttered-digits generator: deterministic, and each digit where its record says."""
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 import torch
 from sklearn.datasets import load_digits
 
-from experiments.cluttered_digits import make_cluttered_digits, source_split
+from experiments.cluttered_digits import _digits, make_cluttered_digits, source_split
 
 DIGITS = load_digits()
 
@@ -71,3 +74,17 @@ def test_each_canvas_records_how_many_fragments_it_holds():
     # a canvas with no fragment has nothing outside its digit's box (a fragment can be blank, so only one way)
     assert torch.all(outside[data.fragments == 0].flatten(1).amax(dim=1) == 0)
     assert 0 < data.fragments.float().mean() < 6
+
+
+def test_the_digits_are_scikit_learns_load_digits_exactly():
+    images, labels = _digits()
+    assert np.array_equal(images, DIGITS.images.astype(np.float32) / 16.0)
+    assert np.array_equal(labels, DIGITS.target) and labels.dtype == np.int64
+
+
+def test_making_canvases_does_not_import_scikit_learn():
+    """Every study worker makes its own canvases; importing scikit-learn (and scipy) would cost each a second."""
+    code = ("import sys; from experiments.cluttered_digits import make_cluttered_digits; make_cluttered_digits(3); "
+            "print(sorted(name for name in ('sklearn', 'scipy') if name in sys.modules))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"

@@ -36,6 +36,31 @@ def test_gates_have_one_weight_per_channel_and_maps_one_per_pixel():
         spatial_maps(SmallCNN("se"), images)
 
 
+def test_gates_are_read_on_one_thread_and_the_callers_threads_come_back():
+    """The analyses after the study run in the book's kernel, whose default is every core."""
+    model, seen = SmallCNN("se"), []
+    model.stem.register_forward_hook(lambda *_: seen.append(torch.get_num_threads()))
+    torch.set_num_threads(2)
+    try:
+        channel_gates(model, torch.rand(3, 1, 12, 12))
+        assert seen == [1] and torch.get_num_threads() == 2
+    finally:
+        torch.set_num_threads(1)
+
+
+def test_the_channel_weights_figure_draws_the_gates_it_is_given():
+    from experiments.cluttered_digits import make_cluttered_digits
+    from experiments.study_figures import channel_weights
+
+    test = make_cluttered_digits(40, canvas=12, seed=0)
+    models = {"se": SmallCNN("se")}
+    given = {"se": torch.full((40, 32), 0.25)}
+    figure = channel_weights(models, test, names=("se",), gates=given)
+    assert figure.axes[0].images[0].get_array().min() == figure.axes[0].images[0].get_array().max() == 0.25
+    computed = channel_weights(models, test, names=("se",)).axes[0].images[0].get_array()
+    assert computed.std() > 0  # without them it reads the model's own
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("attention", ["none", "se", "eca", "cbam"])
 def test_one_epoch_on_a_small_set_beats_chance(attention):
