@@ -5,10 +5,13 @@ filter is written down below, so each channel of the feature map has a meaning a
 can name. ``features(image)`` is one convolution layer followed by a ReLU, exactly the kind
 of tensor an attention module sees inside a CNN, only with channels we understand.
 """
+import importlib.util
+from pathlib import Path
+
 import numpy as np
 import torch
 import torch.nn.functional as F
-from sklearn.datasets import load_sample_image
+from PIL import Image
 
 KERNEL = 7  # every filter is 7 x 7 on the 3 colour channels
 
@@ -25,9 +28,21 @@ CHANNELS = (
 )
 
 
+def sample_image(name: str = "china.jpg") -> np.ndarray:
+    """scikit-learn's sample photograph ``name`` as (H, W, 3) uint8, read as its load_sample_image reads it,
+    without importing scikit-learn (and scipy with it: seconds in every chapter's kernel)."""
+    package = importlib.util.find_spec("sklearn")  # finds the package without importing it
+    path = None if package is None else Path(package.origin).parent / "datasets" / "images" / name
+    if path is None or not path.is_file():
+        raise FileNotFoundError(f"scikit-learn's sample image was not found ({path}): install the course's "
+                                f"pinned scikit-learn (make install)")
+    with path.open("rb") as handle:
+        return np.asarray(Image.open(handle))
+
+
 def photograph(name: str = "china.jpg", step: int = 3) -> torch.Tensor:
     """scikit-learn's sample photograph as a (1, 3, H, W) float tensor in [0, 1], subsampled by ``step``."""
-    image = load_sample_image(name)[::step, ::step]  # (H, W, 3) uint8
+    image = sample_image(name)[::step, ::step]  # (H, W, 3) uint8
     return torch.from_numpy(np.ascontiguousarray(image)).permute(2, 0, 1)[None].float() / 255
 
 
