@@ -2,6 +2,7 @@
 import asyncio
 import os
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -34,7 +35,9 @@ def test_two_kernels_started_at_once_bind_their_own_sockets_and_remove_them(tmp_
     deep.mkdir(parents=True)
     monkeypatch.setattr(tempfile, "tempdir", str(deep))
     monkeypatch.chdir(deep)  # jupyter_client's own IPC default would put both kernels' sockets here
-    seen = asyncio.run(start_two_and_look())
+    # a thread of its own: the browser tests' playwright may be running an event loop in this one
+    with ThreadPoolExecutor(1) as thread:
+        seen = thread.submit(asyncio.run, start_two_and_look()).result()
     assert [transport for transport, *_ in seen] == ["ipc", "ipc"]
     assert [status for _, _, status, _ in seen] == ["ok", "ok"]
     assert [bound for *_, bound in seen] == [[True] * 5] * 2  # the kernel bound its five sockets as files
