@@ -16,23 +16,11 @@ import sys
 import tempfile
 from pathlib import Path
 
-from autograder.demo.submission import solved_notebook, with_cells, write
-from autograder.demo.variants import WRONG
-from autograder.exercises import ASSIGNMENT, BY_ID, NOTEBOOKS
+from autograder.demo import typical_class
+from autograder.exercises import ASSIGNMENT, NOTEBOOKS
 from autograder.grade.course import ROOT, load_course
 from autograder.grade.sandbox import bwrap_works
 from autograder.tools import with_scripts_on_path
-
-
-def synthetic_class(folder: Path, students: int) -> int:
-    """Every other student makes the typical mistakes; returns the number of notebooks."""
-    course = load_course(ROOT)
-    solved = {stem: solved_notebook(course, stem) for stem in NOTEBOOKS}
-    for i in range(students):
-        for stem in NOTEBOOKS:
-            mistakes = [src for eid, src in WRONG.items() if BY_ID[eid].notebook == stem] if i % 2 else []
-            write(with_cells(solved[stem], *mistakes), folder / f"student{i:02d}" / ASSIGNMENT / f"{stem}.ipynb")
-    return students * len(NOTEBOOKS)
 
 
 def timed(command: list, cwd: Path, env: dict) -> tuple:
@@ -68,7 +56,7 @@ def main() -> None:
     env = with_scripts_on_path()  # nbgrader runs alembic by name
     with tempfile.TemporaryDirectory(prefix="grade-bench-") as tmp:
         base = Path(tmp)
-        notebooks = synthetic_class(base / "class", args.students)
+        notebooks = typical_class(base / "class", args.students)
         ours, ours_rss, ours_load = timed([sys.executable, "-m", "autograder", "grade", str(base / "class"), "--out",
                                 str(base / "results"), "--workers", str(args.workers), "--no-progress",
                                 "--gradebook", str(base / "results" / "gradebook.db")], ROOT, env)

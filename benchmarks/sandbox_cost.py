@@ -23,10 +23,8 @@ import time
 import uuid
 from pathlib import Path
 
-from autograder.demo.submission import solved_notebook, with_cells, write
-from autograder.demo.variants import WRONG
-from autograder.exercises import ASSIGNMENT, BY_ID, NOTEBOOKS
-from autograder.grade.course import ROOT, load_course
+from autograder.demo import typical_class
+from autograder.grade.course import ROOT
 from autograder.grade.sandbox import bwrap_works, environment
 from autograder.tools import with_scripts_on_path
 
@@ -85,17 +83,8 @@ PHASES = [
 ]
 
 
-def synthetic_class(folder: Path, students: int) -> None:
-    course = load_course(ROOT)
-    solved = {stem: solved_notebook(course, stem) for stem in NOTEBOOKS}
-    for i in range(students):
-        for stem in NOTEBOOKS:
-            mistakes = [src for eid, src in WRONG.items() if BY_ID[eid].notebook == stem] if i % 2 else []
-            write(with_cells(solved[stem], *mistakes), folder / f"student{i:02d}" / ASSIGNMENT / f"{stem}.ipynb")
-
-
 def batch(base: Path, students: int, workers: int) -> tuple:
-    synthetic_class(base / f"class{students}", students)
+    typical_class(base / f"class{students}", students)
     results = base / f"results{students}"
     return measured([sys.executable, "-m", "autograder", "grade", str(base / f"class{students}"), "--out",
                      str(results), "--workers", str(workers), "--no-progress", "--gradebook",

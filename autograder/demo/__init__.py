@@ -16,7 +16,7 @@ notebooks 2 and 3 keep the released stub, and dee's SE and ECA blocks fail with 
 """
 from pathlib import Path
 
-from autograder.exercises import NOTEBOOKS
+from autograder.exercises import ASSIGNMENT, NOTEBOOKS
 from autograder.grade.course import ROOT, load_course
 
 from .submission import paste_own, solved_notebook, strip_metadata, with_cells, write
@@ -56,6 +56,19 @@ def build_demo_class(destination: Path, root: Path = ROOT) -> Path:
     for stem, notebook in paste_own(handed_in, course).items():
         submit("dee", stem, strip_metadata(notebook) if stem == fourth else notebook)  # after Colab: still graded
     return destination
+
+
+def typical_class(destination: Path, students: int, root: Path = ROOT) -> int:
+    """A class for measuring the grader: `students` students, every other one with ben's typical mistakes
+    (student00/attention/NN_topic.ipynb, ...); returns the number of notebooks written."""
+    course = load_course(root)
+    solved = {stem: solved_notebook(course, stem) for stem in NOTEBOOKS}
+    mistakes = by_notebook(WRONG)
+    for i in range(students):
+        folder = Path(destination) / f"student{i:02d}" / ASSIGNMENT
+        for stem in NOTEBOOKS:
+            write(with_cells(solved[stem], *(mistakes.get(stem, []) if i % 2 else [])), folder / f"{stem}.ipynb")
+    return students * len(NOTEBOOKS)
 
 
 def nbformat_text(notebook) -> str:
