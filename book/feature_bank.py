@@ -5,13 +5,12 @@ filter is written down below, so each channel of the feature map has a meaning a
 can name. ``features(image)`` is one convolution layer followed by a ReLU, exactly the kind
 of tensor an attention module sees inside a CNN, only with channels we understand.
 """
-import importlib.util
-from pathlib import Path
-
 import numpy as np
 import torch
 import torch.nn.functional as F
 from PIL import Image
+
+from experiments.packaged_data import sklearn_file
 
 KERNEL = 7  # every filter is 7 x 7 on the 3 colour channels
 
@@ -31,12 +30,7 @@ CHANNELS = (
 def sample_image(name: str = "china.jpg") -> np.ndarray:
     """scikit-learn's sample photograph ``name`` as (H, W, 3) uint8, read as its load_sample_image reads it,
     without importing scikit-learn (and scipy with it: seconds in every chapter's kernel)."""
-    package = importlib.util.find_spec("sklearn")  # finds the package without importing it
-    path = None if package is None else Path(package.origin).parent / "datasets" / "images" / name
-    if path is None or not path.is_file():
-        raise FileNotFoundError(f"scikit-learn's sample image was not found ({path}): install the course's "
-                                f"pinned scikit-learn (make install)")
-    with path.open("rb") as handle:
+    with sklearn_file("datasets", "images", name).open("rb") as handle:
         return np.asarray(Image.open(handle))
 
 

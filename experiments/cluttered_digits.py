@@ -8,12 +8,13 @@ own pixels are never dimmed. Train and test digits come from disjoint parts (70/
 """
 import functools
 import gzip
-import importlib.util
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import torch
+
+from .packaged_data import sklearn_file
 
 DIGIT = 8  # scikit-learn's digits are 8 x 8, with values 0..16
 
@@ -29,12 +30,7 @@ class ClutteredDigits:
 
 def digits_file() -> Path:
     """The file scikit-learn's load_digits() reads: one row per scan, 64 pixels (0..16) and the label."""
-    package = importlib.util.find_spec("sklearn")  # finds the package without importing it
-    path = None if package is None else Path(package.origin).parent / "datasets" / "data" / "digits.csv.gz"
-    if path is None or not path.is_file():
-        raise FileNotFoundError(f"scikit-learn's digits file was not found ({path}): install the course's "
-                                f"pinned scikit-learn (make install)")
-    return path
+    return sklearn_file("datasets", "data", "digits.csv.gz")
 
 
 @functools.cache
