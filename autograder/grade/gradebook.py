@@ -3,17 +3,21 @@
 The assignment, its notebooks and one auto-graded code cell per exercise (``grade_id`` =
 exercise id, points from the instructor notebooks) are created where ``nbgrader
 generate_assignment`` has not already done so; each student gets a submission whose grades
-carry the grader's scores as nbgrader's ``auto_score``.
+carry the grader's scores as nbgrader's ``auto_score``. A new gradebook starts as a copy of an
+empty one nbgrader made before (see `gradebook_template`), which spares nbgrader's seconds-long
+``alembic`` subprocess.
 """
+import os
 import warnings
 from pathlib import Path
 
 from autograder.exercises import ASSIGNMENT, EXERCISES
 from autograder.tools import put_scripts_on_path
+from .gradebook_template import start_from_template
 
 
 def create_gradebook(path: Path, max_scores: dict) -> None:
-    """Create the database and the assignment's cells (a new database takes nbgrader seconds)."""
+    """Create the database and the assignment's cells."""
     record_scores(path, max_scores, [])
 
 
@@ -22,6 +26,8 @@ def record_scores(path: Path, max_scores: dict, records: list) -> None:
 
     Path(path).parent.mkdir(parents=True, exist_ok=True)
     put_scripts_on_path()
+    if not os.path.lexists(path):
+        start_from_template(Path(path))
     with warnings.catch_warnings(), Gradebook(f"sqlite:///{Path(path).resolve()}") as gradebook:
         warnings.simplefilter("ignore")  # SQLAlchemy's autoflush notes inside nbgrader's own add_submission
         gradebook.update_or_create_assignment(ASSIGNMENT)

@@ -15,7 +15,6 @@ import resource
 import select
 import shutil
 import signal
-import stat
 import subprocess
 import sys
 import tempfile
@@ -24,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from autograder.inside.harness import LAUNCH
+from .user_cache import cache_home, ours_alone
 
 # What the sandbox may read: this package, all of it (it imports nothing of the trusted side).
 INSIDE = Path(__file__).resolve().parents[1] / "inside"
@@ -75,21 +75,6 @@ def prebuild_font_cache(folder: Path) -> None:
     env = dict(os.environ, MPLCONFIGDIR=str(folder), MPLBACKEND="Agg")
     subprocess.run([sys.executable, "-c", "import matplotlib.font_manager"], env=env,
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
-
-
-def cache_home() -> Path:
-    """The grader's own cache folder: $XDG_CACHE_HOME/autograder (~/.cache/autograder by default)."""
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "autograder"
-
-
-def ours_alone(path: Path) -> bool:
-    """Whether `path` is a real folder or regular file (not a link) of this user that no one else may write to."""
-    try:
-        info = os.lstat(path)
-    except OSError:
-        return False
-    kind = stat.S_ISDIR(info.st_mode) or stat.S_ISREG(info.st_mode)
-    return kind and info.st_uid == os.getuid() and not info.st_mode & 0o022
 
 
 def font_cache(home: Path | None = None) -> Path | None:
