@@ -107,6 +107,7 @@ def test_the_copy_is_the_gradebook_nbgrader_makes_itself(tmp_path, cache, monkey
         pass
     assert dump(copy) == dump(own)  # every table, index and row, the alembic version among them
     assert any(line.startswith('INSERT INTO "alembic_version"') for line in dump(own))
+    assert copy.stat().st_mode == own.stat().st_mode  # SQLite's mode for a new database, the umask applied
 
 
 def plant_link(template, empty):
