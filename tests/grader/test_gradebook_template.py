@@ -210,3 +210,23 @@ def test_an_existing_gradebook_keeps_its_other_assignments(tmp_path, cache, alem
         assert gradebook.find_grade("q1", "intro", "ps0", "grace").auto_score == 2.5
     assert len(alembic_runs) == 1  # the instructor's gradebook only
     assert not os.path.exists(gradebook_template.template_path())  # no template needed, none made
+
+
+def test_a_copy_never_takes_the_place_of_a_file_already_there(tmp_path, cache, alembic_runs):
+    """Where the destination appears between the check and the copy (another batch), it is kept."""
+    create_gradebook(tmp_path / "first.db", POINTS)
+    there = tmp_path / "gradebook.db"
+    there.write_bytes(b"an instructor's file")
+    assert not gradebook_template.start_from_template(there)
+    assert there.read_bytes() == b"an instructor's file"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cache", "first.db", "gradebook.db"]
+
+
+def test_two_batches_at_once_in_a_fresh_cache_both_get_a_gradebook(tmp_path, cache, alembic_runs):
+    from concurrent.futures import ThreadPoolExecutor
+
+    paths = [tmp_path / name / "gradebook.db" for name in ("one", "two")]
+    with ThreadPoolExecutor(2) as pool:
+        list(pool.map(lambda path: record_scores(path, POINTS, [graded("ada")]), paths))
+    assert all(scores_in(path, "ada") == (POINTS, SCORES) for path in paths)
+    assert [p.name for p in cache.iterdir()] == [gradebook_template.template_path().name]
