@@ -230,3 +230,13 @@ def test_two_batches_at_once_in_a_fresh_cache_both_get_a_gradebook(tmp_path, cac
         list(pool.map(lambda path: record_scores(path, POINTS, [graded("ada")]), paths))
     assert all(scores_in(path, "ada") == (POINTS, SCORES) for path in paths)
     assert [p.name for p in cache.iterdir()] == [gradebook_template.template_path().name]
+
+
+def test_without_a_usable_cache_folder_nbgrader_makes_the_gradebook(tmp_path, monkeypatch, alembic_runs):
+    (tmp_path / "not-a-folder").write_text("a file where the cache would go")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "not-a-folder"))
+    destination = tmp_path / "out" / "gradebook.db"
+    record_scores(destination, POINTS, [graded("ada")])
+    assert len(alembic_runs) == 1
+    assert scores_in(destination, "ada") == (POINTS, SCORES)
+    assert (tmp_path / "not-a-folder").read_text() == "a file where the cache would go"
