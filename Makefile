@@ -73,6 +73,7 @@ bench: install
 	$(PY) benchmarks/notebook_runtime.py
 	$(PY) benchmarks/attention_timing.py
 	$(PY) benchmarks/grade_vs_nbgrader.py
+	$(PY) benchmarks/new_gradebook.py
 
 # The training study of the book's experiments chapter, with its figures, into study-results/.
 study: install
