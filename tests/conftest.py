@@ -29,7 +29,6 @@ SLOW_TESTS = (
     "tests/notebooks/test_release.py::test_release_is_up_to_date",  # nbgrader generate_assignment
     "tests/notebooks/test_checks.py::test_probe_never_imports_the_reference",  # a fresh interpreter
     "tests/experiments/test_resnet_cost.py::test_forward_gives_logits",  # ResNet-50 forward and backward
-    "tests/grader/test_deep_tmpdir.py",  # a grading batch
     "tests/book/test_book_photograph.py",  # torch and scikit-learn in a fresh interpreter
     "tests/grader/test_sandbox_font_cache.py",  # sandboxes and matplotlib's font list
     "tests/book/test_book_cache_watches.py::test_every_course_file_the_chapters_import_is_watched",  # runs chapters
