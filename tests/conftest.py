@@ -37,7 +37,8 @@ SLOW_TESTS = (
 # Tests that share a session fixture, by path prefix: with pytest-xdist each group runs on one worker, so the
 # fixture is made once (the edition publishes the book the book's tests built: one group).
 SHARED = {"book": ("tests/book/", "tests/edition/test_edition_", "tests/edition/test_planted_secrets.py"),
-          "hostile_class": ("tests/grader/test_cheating.py", "tests/grader/test_broken.py"),
+          "hostile_class": ("tests/grader/test_cheating.py", "tests/grader/test_broken.py",
+                            "tests/grader/test_attacks.py", "tests/grader/test_attacks_probe.py"),
           "graded_layouts": ("tests/lms/test_lms_cluster.py", "tests/lms/test_lms_export.py",
                              "tests/lms/test_lms_layouts.py")}
 SHARED_FIXTURES = {"built_book": "book", "site_url": "book", "edition": "book", "hostile_class": "hostile_class",
