@@ -29,7 +29,6 @@ SLOW_TESTS = (
     "tests/notebooks/test_release.py::test_release_is_up_to_date",  # nbgrader generate_assignment
     "tests/notebooks/test_checks.py::test_probe_never_imports_the_reference",  # a fresh interpreter
     "tests/experiments/test_resnet_cost.py::test_forward_gives_logits",  # ResNet-50 forward and backward
-    "tests/grader/test_deep_tmpdir.py",  # a grading batch
     "tests/book/test_book_photograph.py",  # torch and scikit-learn in a fresh interpreter
     "tests/grader/test_sandbox_font_cache.py",  # sandboxes and matplotlib's font list
     "tests/book/test_book_cache_watches.py::test_every_course_file_the_chapters_import_is_watched",  # runs chapters
@@ -38,7 +37,8 @@ SLOW_TESTS = (
 # Tests that share a session fixture, by path prefix: with pytest-xdist each group runs on one worker, so the
 # fixture is made once (the edition publishes the book the book's tests built: one group).
 SHARED = {"book": ("tests/book/", "tests/edition/test_edition_", "tests/edition/test_planted_secrets.py"),
-          "hostile_class": ("tests/grader/test_cheating.py", "tests/grader/test_broken.py"),
+          "hostile_class": ("tests/grader/test_cheating.py", "tests/grader/test_broken.py",
+                            "tests/grader/test_attacks.py", "tests/grader/test_attacks_probe.py"),
           "graded_layouts": ("tests/lms/test_lms_cluster.py", "tests/lms/test_lms_export.py",
                              "tests/lms/test_lms_layouts.py")}
 SHARED_FIXTURES = {"built_book": "book", "site_url": "book", "edition": "book", "hostile_class": "hostile_class",

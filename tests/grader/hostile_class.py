@@ -2,7 +2,8 @@
 
 - CHEATS: each trick sits on a wrong `squeeze`; none may earn the exercise's points.
 - BROKEN: damaged or odd submissions; each is graded or reported, and none stops the batch.
-- The honest student, graded in the same batch, must pass with her results intact.
+- The attacks and probe tricks of attack_catalogue.py (test_attacks.py, test_attacks_probe.py).
+- The honest student, graded in the same batch, must pass with her results intact: the control of them all.
 
 The deliberately endless submissions (LOOPING) are graded in a batch of their own whose timeout
 is short (LOOPING_TIMEOUT), so that they cost seconds rather than the class's timeout.
@@ -14,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import torch
+from attack_catalogue import attack_students, probe_students
 
 from autograder.grade.names import safe_id
 from grader_class import ROOT, WRONG_SQUEEZE, grade_class, grades, solved, strip_metadata, with_cells, write_class
@@ -155,7 +157,10 @@ def students(submissions: Path, out: Path) -> dict:
     everyone = {f"cheat_{name}": {"01_squeeze.ipynb": cheater(name, submissions, out)} for name in CHEATS}
     everyone.update({name: files for name, (files, _) in BROKEN.items()})
     everyone["planter"] = planter()
-    everyone["honest"] = {"01_squeeze.ipynb": solved()}
+    everyone.update(attack_students())
+    everyone.update(probe_students())
+    everyone["honest"] = {"01_squeeze.ipynb": solved(), "03_eca.ipynb": solved("03_eca"),
+                          "05_spatial_attention.ipynb": solved("05_spatial_attention")}
     return everyone
 
 

@@ -22,7 +22,7 @@ def small_class(folder):
     return write_class(folder, {
         "alice": {"01_squeeze.ipynb": solved(), "03_eca.ipynb": solved("03_eca")},
         "bob": {"01_squeeze.ipynb": with_cells(solved(), WRONG_SQUEEZE)},
-        "carol": {"01_squeeze.ipynb": UNREADABLE},  # recorded without a sandbox: only her record's reuse matters
+        "carol": {"01_squeeze.ipynb": UNREADABLE},  # recorded without a sandbox: only her record's regrading matters
     })
 
 
@@ -50,15 +50,18 @@ def test_a_zip_is_graded_like_its_folder_and_scores_repeat(zipped_and_folder):
 def test_finished_students_are_not_regraded_and_changed_ones_are(zipped_and_folder):
     base, _, _ = zipped_and_folder
     folder, out = base / "class", base / "folder-results"
-    record = out / "students" / "carol.json"
+    record = out / "students" / "bob.json"
     marked = json.loads(record.read_text())
     marked["results"][0]["message"] = "kept from the first run"
     record.write_text(json.dumps(marked))
-    (out / "students" / "bob.json").unlink()  # as if the run had stopped before bob
+    first = (out / "students" / "carol.json").read_text()
+    (out / "students" / "carol.json").unlink()  # as if the run had stopped before carol
     nbformat.write(with_cells(solved(), WRONG_SQUEEZE), folder / "alice" / "attention" / "01_squeeze.ipynb")
     rows = grade_class(folder, out)
-    assert rows["carol"]["squeeze"]["message"] == "kept from the first run"
-    assert rows["bob"]["squeeze"]["status"] == "failed"
+    assert rows["bob"]["squeeze"]["message"] == "kept from the first run"
+    carol = rows["carol"]["squeeze"]
+    assert carol["status"] == "missing" and "could not be read" in carol["message"]
+    assert (out / "students" / "carol.json").read_text() == first  # recorded again, as the first run did
     assert rows["alice"]["squeeze"]["status"] == "failed"  # a changed submission is regraded
     assert rows["batch"].reused == 1
 
@@ -68,22 +71,61 @@ def cheap_then_graded(folder):
     return write_class(folder, {"s00": {"01_squeeze.ipynb": UNREADABLE}, "s01": {"01_squeeze.ipynb": solved()}})
 
 
-def test_an_interrupted_run_resumes_with_every_student(tmp_path):
-    folder = cheap_then_graded(tmp_path / "class")
-    out = tmp_path / "results"
-    command = [sys.executable, "-m", "autograder", "grade", str(folder), "--out", str(out), "--workers", "1",
-               "--timeout", str(TIMEOUT), "--gradebook", str(out / "gradebook.db"), "--no-progress"]
-    env = dict(os.environ)
-    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                               start_new_session=True)
-    deadline = time.monotonic() + 120
-    while not list((out / "students").glob("*.json")) and time.monotonic() < deadline:
-        time.sleep(0.2)
+def grade_command(folder, out) -> list:
+    return [sys.executable, "-m", "autograder", "grade", str(folder), "--out", str(out), "--workers", "1",
+            "--timeout", str(TIMEOUT), "--gradebook", str(out / "gradebook.db"), "--no-progress"]
+
+
+def wait_for(condition, deadline: float, pause: float = 0.2) -> None:
+    while not condition() and time.monotonic() < deadline:
+        time.sleep(pause)
+
+
+@pytest.fixture(scope="module")
+def interrupted_twice(tmp_path_factory):
+    """One class graded by the command three times into one RESULTS: killed (SIGKILL, no clean-up) once s00 is
+    recorded; stopped by SIGTERM while s01's sandbox runs; then to the end. Each run has a TMPDIR of its own."""
+    base = tmp_path_factory.mktemp("interrupted")
+    folder, out = cheap_then_graded(base / "class"), base / "results"
+    killed_tmp, temporary = base / "killed-tmp", base / "tmp"
+    killed_tmp.mkdir()
+    temporary.mkdir()
+    seen = {}
+    process = subprocess.Popen(grade_command(folder, out), env=dict(os.environ, TMPDIR=str(killed_tmp)),
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    wait_for(lambda: list((out / "students").glob("*.json")), time.monotonic() + 120)
     os.killpg(process.pid, signal.SIGKILL)
     process.wait()
-    done = {p.name: p.read_bytes() for p in (out / "students").glob("*.json")}
+    seen["done"] = {p.name: p.read_bytes() for p in (out / "students").glob("*.json")}
+
+    env = dict(os.environ, TMPDIR=str(temporary))
+    process = subprocess.Popen(grade_command(folder, out), env=env, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 300
+    wait_for(lambda: list(temporary.glob("autograder-*")), deadline, 0.05)
+    seen["folders"] = list(temporary.glob("autograder-*"))
+    seen["modes"] = [stat.S_IMODE(f.stat().st_mode) for f in seen["folders"]]
+    if seen["folders"]:  # s01's sandbox is running
+        wait_for(lambda: sandbox_processes(f"{seen['folders'][0]}/"), deadline, 0.05)
+        seen["sandbox_ran"] = bool(sandbox_processes(f"{seen['folders'][0]}/"))
+    process.send_signal(signal.SIGTERM)
+    process.wait(timeout=60)
+    time.sleep(1)
+    seen["left_after_sigterm"] = list(temporary.glob("autograder-*"))
+    seen["sandboxes_after_sigterm"] = sandbox_processes(str(seen["folders"][0])) if seen["folders"] else []
+    seen["recorded_after_sigterm"] = {p.name: p.read_bytes() for p in (out / "students").glob("*.json")}
+
+    seen["finished"] = subprocess.run(grade_command(folder, out), env=env, capture_output=True, text=True,
+                                      timeout=600)
+    seen["left_at_the_end"] = list(temporary.glob("autograder-*"))
+    return out, seen
+
+
+def test_an_interrupted_run_resumes_with_every_student(interrupted_twice):
+    out, seen = interrupted_twice
+    done = seen["done"]
     assert len(done) == 1
-    finished = subprocess.run(command, env=env, capture_output=True, text=True, timeout=600)
+    finished = seen["finished"]
     assert finished.returncode == 0, finished.stderr
     assert sorted(grades(out)) == ["s00", "s01"]
     record = json.loads((out / "students" / "s01.json").read_text("utf-8"))
@@ -171,31 +213,17 @@ def sandbox_processes(marker: str) -> list:
     return found
 
 
-def test_sigterm_removes_the_private_temporary_folder_and_the_batch_resumes(tmp_path):
-    folder = cheap_then_graded(tmp_path / "class")
-    out, temporary = tmp_path / "results", tmp_path / "tmp"
-    temporary.mkdir()
-    command = [sys.executable, "-m", "autograder", "grade", str(folder), "--out", str(out), "--workers", "1",
-               "--timeout", str(TIMEOUT), "--gradebook", str(out / "gradebook.db"), "--no-progress"]
-    env = dict(os.environ, TMPDIR=str(temporary))
-    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 300
-    while not list((out / "students").glob("*.json")) and time.monotonic() < deadline:
-        time.sleep(0.2)
-    folders = list(temporary.glob("autograder-*"))
-    assert folders and all(stat.S_IMODE(f.stat().st_mode) == 0o700 for f in folders)
-    while not sandbox_processes(f"{folders[0]}/") and time.monotonic() < deadline:  # s01's sandbox is running
-        time.sleep(0.05)
-    assert sandbox_processes(f"{folders[0]}/")
-    process.send_signal(signal.SIGTERM)
-    process.wait(timeout=60)
-    time.sleep(1)
-    assert not list(temporary.glob("autograder-*"))
-    assert not sandbox_processes(str(folders[0]))
-    finished = subprocess.run(command, env=env, capture_output=True, text=True, timeout=600)
+def test_sigterm_removes_the_private_temporary_folder_and_the_batch_resumes(interrupted_twice):
+    out, seen = interrupted_twice
+    assert seen["folders"] and all(mode == 0o700 for mode in seen["modes"])
+    assert seen["sandbox_ran"]
+    assert not seen["left_after_sigterm"]
+    assert not seen["sandboxes_after_sigterm"]
+    assert sorted(seen["recorded_after_sigterm"]) == ["s00.json"]  # s01 was stopped, not recorded as graded
+    finished = seen["finished"]
     assert finished.returncode == 0, finished.stderr
     assert sorted(grades(out)) == ["s00", "s01"]
-    assert "unchanged" in finished.stdout and not list(temporary.glob("autograder-*"))
+    assert "unchanged" in finished.stdout and not seen["left_at_the_end"]
 
 
 def test_a_change_to_the_judge_or_the_limits_regrades(tmp_path, monkeypatch):

@@ -1,6 +1,8 @@
 """The batch's own process never imports torch: only the fork server its workers start from does (once per batch),
-and it answers whether CUDA works."""
+and it answers whether CUDA works. A deep TMPDIR (a CI runner's or pytest-xdist's) must not stop a batch:
+multiprocessing's fork server listens on a Unix socket under TMPDIR, whose path may hold at most 107 bytes."""
 import json
+import os
 import subprocess
 import sys
 
@@ -22,11 +24,22 @@ print(json.dumps({"torch": "torch" in sys.modules, "squeeze": [squeeze["score"],
 """
 
 
+@pytest.fixture(scope="module")
+def graded_under_a_deep_tmpdir(tmp_path_factory):
+    """One student graded by a batch in a process of its own, whose TMPDIR is too deep for a Unix socket."""
+    base = tmp_path_factory.mktemp("batch-process")
+    deep = base / ("d" * 100)
+    deep.mkdir()
+    write_class(base / "class", {"ada": {"01_squeeze.ipynb": solved_notebook(load_course(ROOT), "01_squeeze")}})
+    done = subprocess.run([sys.executable, "-c", GRADE_AND_TELL, str(base / "class"), str(base / "out")],
+                          env=dict(os.environ, TMPDIR=str(deep)), capture_output=True, text=True, timeout=600,
+                          cwd=ROOT)
+    return done, deep
+
+
 @pytest.mark.slow
-def test_a_batch_grades_without_importing_torch_in_its_own_process(tmp_path):
-    write_class(tmp_path / "class", {"ada": {"01_squeeze.ipynb": solved_notebook(load_course(ROOT), "01_squeeze")}})
-    done = subprocess.run([sys.executable, "-c", GRADE_AND_TELL, str(tmp_path / "class"), str(tmp_path / "out")],
-                          capture_output=True, text=True, timeout=600, cwd=ROOT)
+def test_a_batch_grades_without_importing_torch_in_its_own_process(graded_under_a_deep_tmpdir):
+    done, _ = graded_under_a_deep_tmpdir
     assert done.returncode == 0, done.stderr[-2000:]
     told = json.loads(done.stdout.strip().splitlines()[-1])
     assert told["squeeze"][0] == told["squeeze"][1] > 0  # the student was really graded, and right
@@ -42,3 +55,10 @@ def test_the_device_is_what_torch_says_in_a_worker():
     if not torch.cuda.is_available():
         with pytest.raises(GraderError, match="CUDA is not available"):
             resolve_device("cuda", context)
+
+
+@pytest.mark.slow
+def test_the_workers_start_under_a_temporary_folder_too_deep_for_a_unix_socket(graded_under_a_deep_tmpdir):
+    done, deep = graded_under_a_deep_tmpdir
+    assert done.returncode == 0 and done.stdout.strip(), done.stderr[-2000:]  # the workers started and graded
+    assert not list(deep.iterdir()), "nothing is left in TMPDIR"
