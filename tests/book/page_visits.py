@@ -70,7 +70,7 @@ def opened(browser, url: str, seen: Visit, lands_on=None):
     """The page at ``url`` loaded offline (requests to other hosts are refused and recorded), and
     ``recording``: clear it to stop recording the page's requests and messages (axe's own requests,
     since it fetches the style sheets, some at the wrong address, and messages are not the page's);
-    ``lands_on``: the URL a redirecting page must lead to, loaded in turn."""
+    ``lands_on``: the URL a redirecting page must lead to (followed until the browser commits to it)."""
     recording = [True]
 
     def record(found: list, item) -> None:
@@ -98,7 +98,7 @@ def opened(browser, url: str, seen: Visit, lands_on=None):
     try:
         page.goto(url, wait_until="load")
         if lands_on is not None:
-            page.wait_for_url(lands_on, wait_until="load", timeout=15_000)
+            page.wait_for_url(lands_on, wait_until="commit", timeout=15_000)
         yield page, recording
     finally:
         recording.clear()  # closing the context cancels what is still loading: not the page's failures
@@ -136,8 +136,8 @@ def visit(browser, url: str, screenshot=None, accessibility=True) -> Visit:
 
 def redirect(browser, url: str, lands_on: str, landed: Visit) -> Visit:
     """A page that redirects to ``lands_on``, whose own visit is ``landed``: the redirect is followed
-    until the landed page has loaded, and what it requested and logged on the way is added to what
-    the landed page's visit found (a second visit of the same page would find the same)."""
+    until the browser commits to the landed page, and what the redirecting page requested and logged
+    is added to what the landed page's visit found (a second visit of that page would find the same)."""
     seen = Visit()
     with opened(browser, url, seen, lands_on=lands_on):
         pass
