@@ -3,9 +3,12 @@ render checks need (console errors, failed and outside requests, images, math) a
 audit of that same load.
 
 The browser tests and the accessibility tests read one visit of each page (``page_visits`` in
-tests/book/conftest.py): each page is loaded, typeset and audited once per session.
+tests/book/conftest.py): each page is loaded, typeset and audited once per session; the index,
+which redirects to the first page, is followed to it, and that page's own visit stands for what it
+lands on.
 """
-from dataclasses import dataclass, field
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
 from urllib.parse import urlsplit
 
 from axe_playwright_python.sync_playwright import Axe
@@ -62,16 +65,16 @@ def blocking(results: dict) -> list[str]:
             for v in results["violations"] if v.get("impact") in BLOCKING]
 
 
-def visit(browser, url: str, screenshot=None, lands_on=None, accessibility=True) -> Visit:
-    """Open one page offline (requests to other hosts are refused and recorded), wait for its
-    images and its math, take a screenshot, and audit it with axe-core once MathJax is done;
-    ``lands_on``: the URL a redirecting page must lead to, where the checks then run."""
-    seen = Visit()
-    auditing = []  # set once the render checks are done: axe's own requests (it fetches the style
-    # sheets, some at the wrong address) and messages are not the page's
+@contextmanager
+def opened(browser, url: str, seen: Visit, lands_on=None):
+    """The page at ``url`` loaded offline (requests to other hosts are refused and recorded), and
+    ``recording``: clear it to stop recording the page's requests and messages (axe's own requests,
+    since it fetches the style sheets, some at the wrong address, and messages are not the page's);
+    ``lands_on``: the URL a redirecting page must lead to (followed until the browser commits to it)."""
+    recording = [True]
 
     def record(found: list, item) -> None:
-        if not auditing:
+        if recording:
             found.append(item)
 
     context = browser.new_context(viewport={"width": 1280, "height": 900},
@@ -95,7 +98,18 @@ def visit(browser, url: str, screenshot=None, lands_on=None, accessibility=True)
     try:
         page.goto(url, wait_until="load")
         if lands_on is not None:
-            page.wait_for_url(lands_on, wait_until="load", timeout=15_000)
+            page.wait_for_url(lands_on, wait_until="commit", timeout=15_000)
+        yield page, recording
+    finally:
+        recording.clear()  # closing the context cancels what is still loading: not the page's failures
+        context.close()
+
+
+def visit(browser, url: str, screenshot=None, accessibility=True) -> Visit:
+    """Open one page offline, wait for its images and its math, take a screenshot, and audit it
+    with axe-core once MathJax is done."""
+    seen = Visit()
+    with opened(browser, url, seen) as (page, recording):
         page.evaluate("document.querySelectorAll('img[loading=lazy]')"
                       ".forEach(img => img.loading = 'eager')")
         page.wait_for_function("Array.from(document.images).every(img => img.complete)",
@@ -115,8 +129,18 @@ def visit(browser, url: str, screenshot=None, lands_on=None, accessibility=True)
             page.screenshot(path=str(screenshot), full_page=True)
         if accessibility:
             page.wait_for_function(MATH_SETTLED, timeout=30_000)
-            auditing.append(True)
+            recording.clear()
             seen.violations = audit(page)["violations"]
-    finally:
-        context.close()
     return seen
+
+
+def redirect(browser, url: str, lands_on: str, landed: Visit) -> Visit:
+    """A page that redirects to ``lands_on``, whose own visit is ``landed``: the redirect is followed
+    until the browser commits to the landed page, and what the redirecting page requested and logged
+    is added to what the landed page's visit found (a second visit of that page would find the same)."""
+    seen = Visit()
+    with opened(browser, url, seen, lands_on=lands_on):
+        pass
+    return replace(landed, console_errors=seen.console_errors + landed.console_errors,
+                   external_requests=seen.external_requests + landed.external_requests,
+                   failed_requests=seen.failed_requests + landed.failed_requests)

@@ -1,8 +1,12 @@
 """Every page of the built book in headless Chromium: no console errors, every image
 loaded, the math typeset, no request to another host; a screenshot of each chapter
 (tests/book/page_visits.py opens each page once for these checks and the accessibility audit)."""
+import functools
+import http.server
+import threading
+
 import pytest
-from page_visits import MATH_ERRORS, UNTYPESET
+from page_visits import MATH_ERRORS, UNTYPESET, Visit, redirect
 
 import book_site
 
@@ -53,3 +57,26 @@ def test_the_introduction_has_typeset_math(page_visits):
     seen = page_visits[book_site.toc_docnames()[0]]
     assert seen.math_elements > 0
     assert seen.untypeset_math == 0
+
+
+def test_a_redirect_adds_what_it_logged_and_requested_to_the_landed_visit(browser, tmp_path):
+    """The index's checks: what the redirecting page itself did wrong is reported beside the
+    landed page's own findings."""
+    (tmp_path / "landed.html").write_text("<html><body><p>landed</p></body></html>")
+    (tmp_path / "redirect.html").write_text(
+        '<html><head><meta http-equiv="refresh" content="0; url=landed.html"></head><body>'
+        '<img src="missing.png" alt="x"><script>console.error("from the redirect")</script></body></html>')
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(tmp_path))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        landed = Visit(console_errors=["the landed page's"], math_elements=3, violations=[{"id": "rule"}])
+        seen = redirect(browser, f"{url}/redirect.html", lands_on=f"{url}/landed.html", landed=landed)
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert seen.console_errors[-1] == "the landed page's"
+    assert any("from the redirect" in error for error in seen.console_errors)
+    assert any("missing.png" in failure for failure in seen.failed_requests)
+    assert (seen.math_elements, seen.violations) == (3, [{"id": "rule"}])
