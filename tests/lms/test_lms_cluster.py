@@ -105,3 +105,35 @@ def test_a_worker_that_cannot_isolate_as_the_batch_does_refuses_to_grade(tmp_pat
     monkeypatch.setattr(os, "getuid", lambda: 0)
     with pytest.raises(RuntimeError, match="cannot isolate student code as the batch does"):
         cluster.worker_settings(dataclasses.replace(settings), tmp_path)
+
+
+def test_a_worker_fills_the_judges_caches_before_its_first_student(tmp_path, monkeypatch):
+    """As the batch's fork server does, so a worker's students after its first skip that work in their judge."""
+    import sys
+
+    import torch
+
+    from autograder.checks import judge
+    from autograder.grade import cluster, student
+    from autograder.grade.batch import isolation_here
+    from autograder.grade.settings import Settings
+    from autograder.grade.submissions import Submission
+
+    isolate, drop_uid = isolation_here()
+    settings = Settings(results=tmp_path, library=tmp_path, scratch=tmp_path, device="cpu", timeout=1.0,
+                        isolate=isolate, drop_uid=drop_uid, max_scores={}, test_sources=frozenset(), fingerprint="f")
+    monkeypatch.delitem(sys.modules, "autograder.checks.warm", raising=False)  # a fresh worker's
+    monkeypatch.setattr(judge, "_CACHE", {})
+    cached = []
+
+    def grade_student(submission, local):
+        cached.append(len(judge._CACHE))
+        return {"student": submission.student}
+
+    monkeypatch.setattr(student, "grade_student", grade_student)
+    threads = torch.get_num_threads()
+    try:
+        record, _ = cluster.grade_remotely(Submission("s0", "s0", {}), {"01_squeeze": b"{}"}, settings)
+    finally:
+        torch.set_num_threads(threads)
+    assert record == {"student": "s0"} and cached[0] > 0
