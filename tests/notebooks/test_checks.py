@@ -156,3 +156,25 @@ print("ok")
 def test_cuda_cases_run_and_pass(exercise_id):
     assert any(c.device == "cuda" for c in cases(exercise_id))
     check(exercise_id, getattr(ref, BY_ID[exercise_id].name))
+
+
+@pytest.mark.parametrize("passes", [True, False])
+def test_check_runs_on_one_thread_and_restores_the_number(passes):
+    seen = []
+
+    def squeeze(x):
+        seen.append(torch.get_num_threads())
+        return ref.squeeze(x) if passes else x.sum(dim=(2, 3), keepdim=True)
+
+    before = torch.get_num_threads()
+    torch.set_num_threads(2)
+    try:
+        if passes:
+            check("squeeze", squeeze)
+        else:
+            with pytest.raises(AssertionError):
+                check("squeeze", squeeze)
+        assert seen and set(seen) == {1}, seen
+        assert torch.get_num_threads() == 2
+    finally:
+        torch.set_num_threads(before)

@@ -8,17 +8,21 @@
 - the kernels nbgrader starts talk over Unix sockets of their own, as nbgrader_config.py asks (a
   validated probe notebook records its kernel's connection).
 
-The four runs start kernels; they run concurrently to keep the suite short, and their results are
-kept in pytest's cache under a hash of every file and version they depend on (the sources, the
-release, the autograder package, nbgrader's configuration, this file, the package versions), so a
-rerun with nothing changed reads them back; any change reruns them.
+Three nbgrader commands start kernels (validate of the sources and the probe together, validate
+--invert, the course's autograde); they run concurrently to keep the suite short, each kernel on one
+torch thread (they share the cores), and their results are kept in pytest's cache under a hash of
+every file and version they depend on (the sources, the release, the autograder package, nbgrader's
+configuration, this file, the package versions), so a rerun with nothing changed reads them back;
+any change reruns them.
 """
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
+import tempfile
 from importlib import metadata
 from pathlib import Path
 
@@ -37,6 +41,8 @@ def _env():
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     env["PATH"] = os.pathsep.join((str(Path(sys.executable).parent), env.get("PATH", "")))  # nbgrader runs alembic
     env["MPLBACKEND"] = "Agg"
+    env["OMP_NUM_THREADS"] = "1"  # the commands' kernels run at the same time
+    env["PYTHONUNBUFFERED"] = "1"  # validate's results and its log lines naming each notebook stay in order
     return env
 
 
@@ -49,18 +55,24 @@ def _solved(released, source):
     return released
 
 
-def _course(root: Path) -> str:
-    """A shell script that releases, collects two submissions and autogrades them in root."""
+def _course(root: Path) -> list:
+    """A course directory in root with the sources and a folder for each student's submission; nbgrader's
+    options for it."""
     (root / "source").mkdir()
     shutil.copytree(SOURCES, root / "source" / ASSIGNMENT)
     for student in ("correct", "untouched"):
         (root / "submitted" / student / ASSIGNMENT).mkdir(parents=True)
-    options = f"--CourseDirectory.root={root} --CourseDirectory.source_directory=source " \
-              f"--CourseDirectory.release_directory=release"
-    nb = " ".join(NBGRADER)
-    return (f"set -e; {nb} generate_assignment {ASSIGNMENT} {options} && "
-            f"PYTHONPATH={ROOT} {sys.executable} {__file__} submit {root} && "  # only this helper step
-            f"{nb} autograde {ASSIGNMENT} {options} --force")
+    return [f"--CourseDirectory.root={root}", "--CourseDirectory.source_directory=source",
+            "--CourseDirectory.release_directory=release"]
+
+
+def by_notebook(output: str) -> dict:
+    """validate's output cut at its log lines ("Validating '<path>'"): notebook file name -> what followed."""
+    parts = re.split(r"Validating '([^']+)'", output)
+    found = {}
+    for path, text in zip(parts[1::2], parts[2::2]):
+        found.setdefault(Path(path).name, []).append(text)
+    return found
 
 
 def inputs_key() -> str:
@@ -109,22 +121,48 @@ def runs(request, tmp_path_factory):
 
 
 def _run_all(course: Path) -> dict:
+    """The three commands at once; the course's autograde starts when its release is generated and submitted."""
+    options = _course(course)
+    sources = [str(SOURCES / f"{s}.ipynb") for s in NOTEBOOKS]
     commands = {
-        "validate": NBGRADER + ["validate"] + [str(SOURCES / f"{s}.ipynb") for s in NOTEBOOKS],
+        "validate": NBGRADER + ["validate", *sources, str(_probe(course / "kernel-probe"))],
         "invert": NBGRADER + ["validate", "--invert"] + [str(RELEASES / f"{s}.ipynb") for s in NOTEBOOKS],
-        "autograde": ["bash", "-c", _course(course)],
-        "probe": NBGRADER + ["validate", str(_probe(course / "kernel-probe"))],
+        "generate": NBGRADER + ["generate_assignment", ASSIGNMENT, *options],
     }
-    started = {name: subprocess.Popen(cmd, cwd=ROOT, env=_env(), stdout=subprocess.PIPE,
-                                      stderr=subprocess.STDOUT, text=True) for name, cmd in commands.items()}
-    done = {name: (p.wait(timeout=900), p.stdout.read()) for name, p in started.items()}
-    done["course"] = course
+    started = {name: _start(command) for name, command in commands.items()}
+    code, output = _finish(started.pop("generate"))
+    if code == 0:
+        _submit(course)
+        code, graded = _finish(_start(NBGRADER + ["autograde", ASSIGNMENT, *options, "--force"]))
+        output += graded
+    done = {name: _finish(process) for name, process in started.items()}
+    validated = by_notebook(done["validate"][1])
+    probe = "".join(validated.get("kernel_probe.ipynb", ["(not validated)"]))
+    done.update(autograde=(code, output), probe=(done["validate"][0], probe), course=course)
     return done
+
+
+def _start(command: list) -> tuple:
+    """(the process, the file its output goes to): a file, so that a command waited for later never blocks on a pipe."""
+    output = tempfile.TemporaryFile("w+")
+    return subprocess.Popen(command, cwd=ROOT, env=_env(), stdout=output, stderr=subprocess.STDOUT), output
+
+
+def _finish(started: tuple) -> tuple:
+    process, output = started
+    code = process.wait(timeout=900)
+    with output:
+        output.seek(0)
+        return code, output.read()
 
 
 def test_validate_passes_every_source(runs):
     code, output = runs["validate"]
-    assert code == 0 and output.count("Success! Your notebook passes all the tests.") == len(NOTEBOOKS), output
+    validated = by_notebook(output)
+    assert code == 0 and all(len(validated.get(f"{s}.ipynb", [])) == 1 for s in NOTEBOOKS), output
+    for stem in NOTEBOOKS:
+        text = validated[f"{stem}.ipynb"][0]
+        assert text.count("Success! Your notebook passes all the tests.") == 1, f"{stem}: {text}"
 
 
 def test_every_released_stub_fails_every_test_cell(runs):
@@ -171,7 +209,3 @@ def _submit(root: Path) -> None:
         shutil.copy(path, root / "submitted" / "untouched" / ASSIGNMENT / path.name)
         solved = _solved(read(path), read(root / "source" / ASSIGNMENT / path.name))
         nbformat.write(solved, root / "submitted" / "correct" / ASSIGNMENT / path.name)
-
-
-if __name__ == "__main__" and sys.argv[1:2] == ["submit"]:
-    _submit(Path(sys.argv[2]))
