@@ -13,6 +13,7 @@ from pathlib import Path
 
 from autograder.exercises import ASSIGNMENT, EXERCISES
 from autograder.tools import put_scripts_on_path
+
 from .gradebook_template import start_from_template
 
 

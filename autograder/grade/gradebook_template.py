@@ -17,6 +17,7 @@ from contextlib import closing
 from pathlib import Path
 
 from autograder.tools import put_scripts_on_path
+
 from .user_cache import cache_home, ours_alone
 
 DEFAULT_COURSE = "default_course"  # the course nbgrader's Gradebook enters when none is named

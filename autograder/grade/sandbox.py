@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from autograder.inside.harness import LAUNCH
+
 from .user_cache import cache_home, ours_alone
 
 # What the sandbox may read: this package, all of it (it imports nothing of the trusted side).

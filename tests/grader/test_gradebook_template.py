@@ -23,7 +23,8 @@ SCORES = {exercise.id: i / 2 for i, exercise in enumerate(EXERCISES)}
 def graded(student: str) -> dict:
     """A grading record as a batch hands it to the gradebook."""
     return {"student": student, "results": [
-        {"exercise": e.id, "notebook": e.notebook, "score": SCORES[e.id], "max_score": POINTS[e.id]} for e in EXERCISES]}
+        {"exercise": e.id, "notebook": e.notebook, "score": SCORES[e.id], "max_score": POINTS[e.id]}
+        for e in EXERCISES]}
 
 
 def scores_in(path, student: str) -> tuple:
