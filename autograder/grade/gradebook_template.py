@@ -18,7 +18,7 @@ from pathlib import Path
 
 from autograder.tools import put_scripts_on_path
 
-from .user_cache import cache_home, ours_alone
+from .user_cache import cache_home, ours_alone, private_folder
 
 DEFAULT_COURSE = "default_course"  # the course nbgrader's Gradebook enters when none is named
 
@@ -39,11 +39,7 @@ def empty_gradebook(home: Path | None = None) -> Path | None:
     path = template_path(home)
     if path is None:
         return None
-    try:
-        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    except OSError:
-        return None
-    if not ours_alone(path.parent):
+    if private_folder(path.parent) is None:
         return None
     if not os.path.lexists(path):
         build_template(path)

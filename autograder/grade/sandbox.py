@@ -24,7 +24,7 @@ from pathlib import Path
 
 from autograder.inside.harness import LAUNCH
 
-from .user_cache import cache_home, ours_alone
+from .user_cache import cache_home, ours_alone, private_folder
 
 # What the sandbox may read: this package, all of it (it imports nothing of the trusted side).
 INSIDE = Path(__file__).resolve().parents[1] / "inside"
@@ -91,11 +91,7 @@ def font_cache(home: Path | None = None) -> Path | None:
         folder = (home or cache_home()) / f"matplotlib-{version('matplotlib')}-fonts"
     except PackageNotFoundError:
         return None
-    try:
-        folder.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    except OSError:
-        return None
-    if not ours_alone(folder.parent):
+    if private_folder(folder.parent) is None:
         return None
     if not folder.exists():
         building = Path(tempfile.mkdtemp(prefix=".fonts-", dir=folder.parent))

@@ -22,3 +22,14 @@ def ours_alone(path: Path) -> bool:
         return False
     kind = stat.S_ISDIR(info.st_mode) or stat.S_ISREG(info.st_mode)
     return kind and info.st_uid == os.getuid() and not info.st_mode & 0o022
+
+
+def private_folder(folder: Path | None = None) -> Path | None:
+    """`folder` (the grader's cache folder by default), made with mode 0700 where missing; None where it cannot
+    be made or is not this user's alone."""
+    folder = folder or cache_home()
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return folder if ours_alone(folder) else None
