@@ -16,7 +16,7 @@ SCRIPT = ROOT / "scripts" / "install-chromium.sh"
 UBUNTU_APT = "Package: chromium-browser\nDescription-en: Transitional package - chromium-browser -> chromium snap\n"
 
 
-def run_hidden(tmp_path, apt_cache: str | None) -> subprocess.CompletedProcess:
+def run_hidden(tmp_path, script, apt_cache: str | None) -> subprocess.CompletedProcess:
     """The script as nobody, on this machine with its Chromium hidden and, if given, apt-cache's answer faked."""
     if os.getuid() != 0 or not (shutil.which("bwrap") and shutil.which("setpriv")):
         pytest.skip("needs root, bubblewrap and setpriv to hide this machine's Chromium")
@@ -35,7 +35,7 @@ def run_hidden(tmp_path, apt_cache: str | None) -> subprocess.CompletedProcess:
     env = ["env", "-i", f"PATH={os.environ['PATH']}", f"PYTHON={sys.executable}", "HOME=/nonexistent",
            f"PLAYWRIGHT_BROWSERS_PATH={tmp_path / 'no-browsers'}"]
     command = ["bwrap", "--dev-bind", "/", "/", *binds, "setpriv", "--reuid=65534", "--regid=65534",
-               "--clear-groups", *env, "bash", str(SCRIPT)]
+               "--clear-groups", *env, "bash", str(script)]
     return subprocess.run(command, capture_output=True, text=True, timeout=300)
 
 
@@ -46,20 +46,20 @@ def test_nothing_to_do_when_a_chromium_is_there():
     assert done.returncode == 0 and done.stdout == "" and done.stderr == ""
 
 
-def test_on_ubuntu_it_says_to_install_playwrights_chromium(tmp_path):
+def test_on_ubuntu_it_says_to_install_playwrights_chromium(tmp_path, scripts_for_nobody):
     if not shutil.which("apt-cache"):
         pytest.skip("not a Debian or Ubuntu system")
-    done = run_hidden(tmp_path, UBUNTU_APT)
+    done = run_hidden(tmp_path, scripts_for_nobody / "install-chromium.sh", UBUNTU_APT)
     assert done.returncode == 1, done
     assert "playwright install-deps chromium" in done.stderr and "playwright install chromium" in done.stderr
     assert "apt-get install" not in done.stderr
 
 
-def test_on_debian_it_says_to_install_apts_chromium(tmp_path):
+def test_on_debian_it_says_to_install_apts_chromium(tmp_path, scripts_for_nobody):
     if not shutil.which("apt-cache") or subprocess.run(["apt-cache", "show", "chromium"],
                                                        capture_output=True).returncode:
         pytest.skip("apt does not know Debian's chromium here")
-    done = run_hidden(tmp_path, None)
+    done = run_hidden(tmp_path, scripts_for_nobody / "install-chromium.sh", None)
     assert done.returncode == 1, done
     assert "sudo apt-get update && sudo apt-get install chromium" in done.stderr
     assert "playwright" not in done.stderr
