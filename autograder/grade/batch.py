@@ -18,14 +18,14 @@ import tempfile
 import threading
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from multiprocessing import get_context
 from multiprocessing.connection import wait
 from pathlib import Path
 
 from autograder.exercises import EXERCISES
 
-from . import sandbox
+from . import sandbox, warm_sandbox
 from .confinement import open_confinement
 from .course import ROOT, CourseError, load_course, manual_points, max_scores, test_sources
 from .gradebook import create_gradebook, record_scores
@@ -187,9 +187,10 @@ def student_deadline(settings) -> float:
     return STARTUP_SECONDS + notebooks * (notebook_budget(per_notebook, settings) + 5) + settings.judge_seconds + 60
 
 
-def grade_one(submission, settings) -> None:
-    """The body of a student's process: grade and save the record (read back by the batch)."""
-    grade_student(submission, settings)
+def grade_one(submission, settings, warm=None) -> None:
+    """The body of a student's process: grade (in the warm sandbox lent to it, if any) and save the record (read
+    back by the batch)."""
+    grade_student(submission, replace(settings, warm=warm) if warm else settings)
 
 
 def finished(submission, settings, process) -> dict:
@@ -218,6 +219,7 @@ def run_students(pending: list, settings: Settings, workers: int, progress: bool
 
     context = worker_context()
     queue, running, records = list(pending), {}, []
+    pool = warm_sandbox.Pool(settings, workers, settings.scratch) if warm_sandbox.usable(settings) else None
     limit = student_deadline(settings)
     bar = tqdm(total=len(pending), desc="grading", unit="student", file=sys.stderr, disable=not progress,
                dynamic_ncols=True)
@@ -229,18 +231,24 @@ def run_students(pending: list, settings: Settings, workers: int, progress: bool
             while queue and len(running) < workers:
                 submission = queue.pop(0)
                 record_path(settings.results, submission.student).unlink(missing_ok=True)
-                process = context.Process(target=grade_one, args=(submission, settings), daemon=True)
+                warm = pool.lend() if pool else None
+                process = context.Process(target=grade_one, args=(submission, settings, warm and warm.lent),
+                                          daemon=True)
                 process.start()
-                running[process.sentinel] = (process, submission, time.monotonic() + limit)
+                running[process.sentinel] = (process, submission, time.monotonic() + limit, warm)
             for sentinel in wait(list(running), timeout=1.0):
-                process, submission, _ = running.pop(sentinel)
+                process, submission, _, warm = running.pop(sentinel)
                 process.join()
+                if warm:
+                    pool.give_back(warm, clean=process.exitcode == 0)
                 records.append(finished(submission, settings, process))
                 bar.update()
-            for sentinel, (process, submission, deadline) in list(running.items()):
+            for sentinel, (process, submission, deadline, warm) in list(running.items()):
                 if time.monotonic() > deadline:
                     process.kill()
                     process.join()
+                    if warm:
+                        pool.give_back(warm, clean=False)
                     del running[sentinel]
                     record = failed_record(submission, settings, "the grading process ran past its time; "
                                                                  "please report it")
@@ -248,9 +256,13 @@ def run_students(pending: list, settings: Settings, workers: int, progress: bool
                     records.append(record)
                     bar.update()
     finally:
-        for process, _, _ in running.values():
+        for process, _, _, warm in running.values():
             process.kill()
             process.join()
+            if warm:
+                warm.close()
+        if pool:
+            pool.close()
         bar.close()
     if side:
         side.join()

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from autograder.inside.harness import LAUNCH
+from autograder.inside.server import LAUNCH as SERVE
 
 from .user_cache import cache_home, ours_alone, private_folder
 
@@ -32,6 +33,7 @@ COPY_NAME = "inside"  # the name the copy is imported by (LAUNCH imports inside.
 SCRATCH_BYTES = 256 * 2**20  # /tmp
 SHM_BYTES = 16 * 2**20  # /dev/shm
 OUT_BYTES = 128 * 2**20  # the tmpfs holding the notebooks' result files
+JOB_FOLDER_BYTES = 80 * 2**20  # a warm sandbox's tmpfs for one student's job.json
 SANDBOX_MEMORY = 6 * 2**30  # all processes of one sandbox together, where a cgroup is available (above
 # PROCESS_MEMORY, so one greedy process gets a MemoryError before the whole sandbox is out of memory)
 PROCESS_MEMORY = 4 * 2**30  # address space of each process
@@ -155,7 +157,15 @@ def gpu_binds() -> list:
     return args + ["--ro-bind-try", "/sys", "/sys"]
 
 
-def bwrap_command(library: Path, job: Path, device: str, limits: Limits = Limits()) -> list:
+def student_folders(limits: Limits) -> dict:
+    """The private tmpfs folders of a student's sandbox: path -> (size in bytes, mode in octal)."""
+    return {"/dev/shm": (limits.shm_bytes, "1777"), "/tmp": (SCRATCH_BYTES, "1777"),
+            "/sandbox/out": (OUT_BYTES, "711")}
+
+
+def bwrap_command(library: Path, job: Path | None, device: str, limits: Limits = Limits()) -> list:
+    """The sandbox for one student's `job` folder, or with `job` None a warm sandbox (inside/server.py) that
+    mounts each student's folders itself, in namespaces of the student's own."""
     unshare = ["--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts", "--unshare-cgroup-try"]
     if os.getuid() != 0:
         unshare.append("--unshare-user")
@@ -163,14 +173,23 @@ def bwrap_command(library: Path, job: Path, device: str, limits: Limits = Limits
     # the host's end of the output pipe, dumpable and, without root, of the students' uid, so a notebook could
     # write frames into it through /proc/1/fd/1. As pid 1 the harness also cannot be killed from inside.
     # The private /tmp comes first: a Python install under /tmp (a checkout there) is bound on top of it.
+    folders = student_folders(limits)
+    scratch = tmpfs_args({path: folders[path] for path in ("/dev/shm", "/tmp")})
+    out = tmpfs_args({"/sandbox/out": folders["/sandbox/out"]})
+    if job is None:  # the server unshares each student's namespaces and brings up their loopback: without root it
+        job_folder, launch = ["--dir", "/sandbox/job"], SERVE  # needs these capabilities (dropped before student code)
+        unshare += ["--cap-add", "CAP_SYS_ADMIN", "--cap-add", "CAP_NET_ADMIN"] if os.getuid() != 0 else []
+    else:
+        job_folder, launch = ["--ro-bind", str(job), "/sandbox/job"], LAUNCH
     return ["bwrap", *unshare, "--as-pid-1", "--die-with-parent", "--new-session",
-            "--proc", "/proc", "--dev", "/dev",
-            "--perms", "1777", "--size", str(limits.shm_bytes), "--tmpfs", "/dev/shm",
-            "--perms", "1777", "--size", str(SCRATCH_BYTES), "--tmpfs", "/tmp",
-            *host_binds(), *(gpu_binds() if device == "cuda" else []),
-            "--ro-bind", str(library), "/sandbox/lib", "--ro-bind", str(job), "/sandbox/job",
-            "--perms", "0711", "--size", str(OUT_BYTES), "--tmpfs", "/sandbox/out", "--chdir", "/tmp",
-            sys.executable, "-I", "-c", LAUNCH]
+            "--proc", "/proc", "--dev", "/dev", *scratch, *host_binds(), *(gpu_binds() if device == "cuda" else []),
+            "--ro-bind", str(library), "/sandbox/lib", *job_folder, *out,
+            "--chdir", "/tmp", sys.executable, "-I", "-c", launch]
+
+
+def tmpfs_args(folders: dict) -> list:
+    return [arg for path, (size, mode) in folders.items()
+            for arg in ("--perms", mode.rjust(4, "0"), "--size", str(size), "--tmpfs", path)]
 
 
 def direct_command(library: Path, job: Path, out: Path) -> list:
@@ -242,6 +261,18 @@ def read_capped(stream, deadline: float, cap: int) -> tuple:
             return b"".join(chunks)[:cap], "output too large"
 
 
+def confiner(cgroups: list, limits: Limits):
+    """What the sandbox's first process does before it starts: join the sandbox's cgroups (`cgroups`: their
+    cgroup.procs files), no core files, no file over the limit."""
+    def confine():
+        for procs in cgroups:
+            with open(procs, "w") as handle:
+                handle.write("0")
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limits.file_bytes, limits.file_bytes))
+    return confine
+
+
 def run(library: Path, job: Path, device: str, limits: Limits, wall_seconds: float, isolate: bool,
         cgroups: list = ()) -> SandboxRun:
     """Run the harness on one job; kill the whole sandbox at the wall-clock deadline or past the output cap.
@@ -260,17 +291,10 @@ def run(library: Path, job: Path, device: str, limits: Limits, wall_seconds: flo
             os.chmod(scratch, 0o777)
             os.chmod(out, 0o711)
     log_path = job.parent / "sandbox.log"
-
-    def confine():
-        for procs in cgroups:
-            with open(procs, "w") as handle:
-                handle.write("0")
-        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-        resource.setrlimit(resource.RLIMIT_FSIZE, (limits.file_bytes, limits.file_bytes))
-
     with open(log_path, "wb") as log:
         process = subprocess.Popen(command, env=environment(device, scratch), cwd=cwd, stdin=subprocess.DEVNULL,
-                                   stdout=subprocess.PIPE, stderr=log, start_new_session=True, preexec_fn=confine)
+                                   stdout=subprocess.PIPE, stderr=log, start_new_session=True,
+                                   preexec_fn=confiner(cgroups, limits))
         deadline = time.monotonic() + wall_seconds
         try:
             output, status = read_capped(process.stdout, deadline, limits.output_bytes)

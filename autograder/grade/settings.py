@@ -25,3 +25,4 @@ class Settings:
     confinement: Confinement = field(default_factory=lambda: Confinement("per-process rlimits only"))
     judge_memory: int = JUDGE_MEMORY
     judge_seconds: float = JUDGE_SECONDS
+    warm: object = None  # the warm sandbox lent to this student's process (warm_sandbox.Lent); None: a fresh one

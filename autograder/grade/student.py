@@ -19,7 +19,7 @@ from pathlib import Path
 
 from autograder.exercises import EXERCISES, NOTEBOOKS
 
-from . import sandbox
+from . import sandbox, warm_sandbox
 from .cells import NotebookError, read_bytes, student_cells
 from .feedback import write_feedback
 from .outputs import save_record
@@ -99,21 +99,11 @@ def run_sandbox(grading: Grading, settings) -> Grading:
 
     if not grading.jobs:
         return grading
-    work = Path(tempfile.mkdtemp(prefix="student-", dir=settings.scratch))
-    job = work / "job"
-    job.mkdir()
-    os.chmod(work, 0o711)
-    os.chmod(job, 0o755)
     plan = job_file(grading, settings)
-    (job / "job.json").write_text(json.dumps(plan))
-    os.chmod(job / "job.json", 0o644)
-    cgroups = settings.confinement.sandbox(settings.limits.memory, settings.limits.processes)
-    try:
-        run = sandbox.run(settings.library, job, settings.device, settings.limits, plan["wall"], settings.isolate,
-                          cgroups)
-    finally:
-        settings.confinement.release(cgroups)
-        shutil.rmtree(work, ignore_errors=True)
+    if settings.warm is not None:
+        run = warm_sandbox.run(settings.warm, plan, settings.scratch, settings.limits, plan["wall"])
+    else:
+        run = fresh_sandbox(plan, settings)
     grading.sandbox_status = run.status
     if run.status != "ok":
         grading.notes.append(f"sandbox: {run.status}" + (f": {run.log.strip()[-300:]}" if run.log.strip() else ""))
@@ -122,6 +112,24 @@ def run_sandbox(grading: Grading, settings) -> Grading:
                 for stem in grading.jobs}
     grading.sent = split_frames(run.output, expected)
     return grading
+
+
+def fresh_sandbox(plan: dict, settings) -> sandbox.SandboxRun:
+    """Run the job in a sandbox of its own (its job folder bound read-only), in cgroups of its own."""
+    work = Path(tempfile.mkdtemp(prefix="student-", dir=settings.scratch))
+    job = work / "job"
+    job.mkdir()
+    os.chmod(work, 0o711)
+    os.chmod(job, 0o755)
+    (job / "job.json").write_text(json.dumps(plan))
+    os.chmod(job / "job.json", 0o644)
+    cgroups = settings.confinement.sandbox(settings.limits.memory, settings.limits.processes)
+    try:
+        return sandbox.run(settings.library, job, settings.device, settings.limits, plan["wall"], settings.isolate,
+                           cgroups)
+    finally:
+        settings.confinement.release(cgroups)
+        shutil.rmtree(work, ignore_errors=True)
 
 
 def score_notebooks(grading: Grading, settings) -> tuple:

@@ -362,10 +362,22 @@ def kill_leftovers(uid, pid_namespace: bool) -> None:
                     except OSError:
                         pass
         reap()
-        if not pid_namespace or not [e for e in os.listdir("/proc") if e.isdigit() and int(e) not in (
-                1, os.getpid(), os.getppid()) and not zombie(e)]:
+        if not pid_namespace or not leftovers():
             return
         time.sleep(0.05)
+
+
+def leftovers() -> bool:
+    """Whether a process besides this one is left in the PID namespace. As its pid 1 this process inherits every
+    orphan, so any process left is, or will soon be, a child of its own (a /proc of an outer namespace, as in a
+    warm sandbox without root, would show the server too)."""
+    if os.getpid() == 1:
+        try:
+            return os.waitpid(-1, os.WNOHANG) == (0, 0)
+        except ChildProcessError:
+            return False
+    return bool([e for e in os.listdir("/proc") if e.isdigit() and int(e) not in (1, os.getpid(), os.getppid())
+                 and not zombie(e)])
 
 
 def zombie(pid: str) -> bool:
@@ -430,32 +442,36 @@ def fresh_folder(index: int, stem: str, uid) -> str:
     return folder
 
 
-def main() -> None:
-    global LIB, JOB, OUT
-    if len(sys.argv) == 4:  # without bubblewrap the folders are passed as arguments
-        LIB, JOB, OUT = sys.argv[1:4]
-    with open(os.path.join(JOB, "job.json")) as handle:
-        job = json.load(handle)
+def prepare() -> None:
+    """What every student's grading starts from, done once per sandbox before any student code runs: torch on one
+    thread, the meta kernels loaded, the notebooks' usual imports, and the probe's world saved (see snapshot)."""
+    global PRISTINE
     import torch
 
     torch.set_num_threads(1)
-    plans = {exercise_id: [as_case(case) for case in cases] for exercise_id, cases in job["cases"].items()}
-    from . import probe  # noqa: F401  (imported before the student's code can shadow it)
+    from . import cases, probe  # noqa: F401  (imported before the student's code can shadow them)
 
     (torch.zeros(2, 2, device="meta", requires_grad=True) * 1).sum()  # loads meta kernels once, not per exercise
-    channel = os.dup(1)
-    silence_output()
     oom_score(-500)
     prctl(4, 0)  # PR_SET_DUMPABLE 0: no process of the same uid may trace this one or open its fds
+    copy_fonts()
+    preload()
+    PRISTINE = snapshot()
+
+
+def copy_fonts() -> None:
+    """Matplotlib's prebuilt font list into the (fresh, writable) matplotlib folder, MPLCONFIGDIR."""
     fonts = os.path.join(LIB, "matplotlib-fonts")
     config = os.environ.get("MPLCONFIGDIR")
     if os.path.isdir(fonts) and config:
         shutil.copytree(fonts, config, dirs_exist_ok=True)
         for path in [config] + [os.path.join(config, p) for p in os.listdir(config)]:
             os.chmod(path, 0o777 if os.path.isdir(path) else 0o666)
-    preload()
-    global PRISTINE
-    PRISTINE = snapshot()
+
+
+def grade_job(job: dict, channel: int) -> None:
+    """Grade one student's notebooks, one after another, each sent on `channel` before the next starts."""
+    plans = {exercise_id: [as_case(case) for case in cases] for exercise_id, cases in job["cases"].items()}
     for index, notebook in enumerate(job["notebooks"]):
         uid = notebook["uid"]
         folder = fresh_folder(index, notebook["stem"], uid)
@@ -480,4 +496,18 @@ def main() -> None:
         os.close(folder_fd)
         shutil.rmtree(folder, ignore_errors=True)
     os.close(channel)  # the host's end of the stream: everything is sent
+
+
+def main() -> None:
+    """One sandbox for one student: the job in JOB/job.json, the results on standard output."""
+    global LIB, JOB, OUT
+    if len(sys.argv) == 4:  # without bubblewrap the folders are passed as arguments
+        LIB, JOB, OUT = sys.argv[1:4]
+    with open(os.path.join(JOB, "job.json")) as handle:
+        job = json.load(handle)
+    channel = os.dup(1)
+    os.dup2(2, 1)  # until the student's code runs, stray output goes to the sandbox's log, never into the channel
+    prepare()
+    silence_output()
+    grade_job(job, channel)
     os._exit(0)  # no interpreter teardown (torch's takes seconds on a loaded machine): nothing is left to flush

@@ -1,0 +1,95 @@
+"""A warm sandbox grades one student after another, and one that did not end a student cleanly is never lent again.
+
+That a warm batch scores exactly as a sandbox per student does is tested elsewhere: the Dask
+workers of tests/lms/test_lms_cluster.py start a sandbox per student, and their scores must equal
+the plain (warm) batch's byte for byte. What students of one warm sandbox can leave for each
+other: tests/grader/test_attacks_between_students.py.
+"""
+import socket
+import time
+
+import pytest
+
+from autograder.exercises import EXERCISES
+from autograder.grade import sandbox, warm_sandbox
+from autograder.grade.batch import isolation_here
+from autograder.grade.confinement import open_confinement
+from autograder.grade.results import REPORT_BYTES, RESULT_BYTES, split_frames
+from autograder.grade.settings import Settings
+from autograder.grade.student import Grading, job_file, score_notebooks
+
+pytestmark = [pytest.mark.slow]
+
+RIGHT = "def squeeze(x):\n    return x.mean(dim=(2, 3), keepdim=True)\n"
+WRONG = "def squeeze(x):\n    return x[:, :, :1, :1]\n"
+ENDLESS = "while True:\n    pass\n"
+
+
+@pytest.fixture(scope="module")
+def settings(tmp_path_factory):
+    if not sandbox.bwrap_works():
+        pytest.skip("bubblewrap does not work here: there is no warm sandbox without it")
+    folder = tmp_path_factory.mktemp("warm")
+    isolate, drop_uid = isolation_here()
+    confinement = open_confinement(f"autograder-test-warm-{folder.name}")
+    yield Settings(results=folder, library=sandbox.build_library(folder / "library"), scratch=folder, device="cpu",
+                   timeout=60.0, isolate=isolate, drop_uid=drop_uid, max_scores={e.id: 1.0 for e in EXERCISES},
+                   test_sources=frozenset(), fingerprint="f", confinement=confinement)
+    confinement.close()
+
+
+def graded(settings, lent, *cells, wall: float = 120.0) -> tuple:
+    """(how the sandbox ended the student, squeeze's status) for a student whose 01_squeeze holds `cells`."""
+    grading = Grading("s", "s", {}, jobs={"01_squeeze": list(cells)})
+    plan = job_file(grading, settings)
+    run = warm_sandbox.run(lent, plan, settings.scratch, settings.limits, wall)
+    grading.sandbox_status = run.status
+    grading.sent = split_frames(run.output, {"01_squeeze": {"ended": 200, "report.json": REPORT_BYTES,
+                                                            "squeeze.pt": RESULT_BYTES}})
+    rows, _ = score_notebooks(grading, settings)
+    return run.status, {row["exercise"]: row["status"] for row in rows}["squeeze"]
+
+
+def test_one_sandbox_grades_students_one_after_another(settings):
+    pool = warm_sandbox.Pool(settings, 1, settings.scratch)
+    try:
+        warm = pool.lend()
+        verdicts = []
+        for cells in ([RIGHT], [WRONG], ["import torch", RIGHT]):
+            verdicts.append(graded(settings, warm.lent, *cells))
+            assert warm.alive()
+        assert verdicts == [("ok", "passed"), ("ok", "failed"), ("ok", "passed")]
+        pool.give_back(warm, clean=True)
+        assert pool.lend() is warm and pool.started == 1
+    finally:
+        pool.close()
+
+
+def test_a_student_past_the_deadline_kills_the_sandbox_and_the_next_gets_a_new_one(settings):
+    pool = warm_sandbox.Pool(settings, 1, settings.scratch)
+    try:
+        first = pool.lend()
+        assert graded(settings, first.lent, ENDLESS, wall=5.0) == ("timeout", "timeout")
+        pool.give_back(first, clean=True)  # the student's process ended normally, but its sandbox did not
+        second = pool.lend()
+        assert second is not first and pool.started == 2
+        assert graded(settings, second.lent, RIGHT) == ("ok", "passed")
+    finally:
+        pool.close()
+
+
+def test_a_malformed_request_is_refused_and_the_sandbox_goes_on(settings):
+    warm = warm_sandbox.WarmSandbox(settings.library, "cpu", settings.limits, settings.confinement,
+                                    settings.scratch / "malformed.log")
+    try:
+        warm.lent.control.send(b"hello")
+        assert warm_sandbox.answer(warm.lent.control, time.monotonic() + 60) == "a malformed request"
+        left, right = socket.socketpair()
+        socket.send_fds(warm.lent.control, [b"job"], [left.fileno()])  # one descriptor where two belong
+        left.close()
+        right.settimeout(60)
+        assert warm_sandbox.answer(warm.lent.control, time.monotonic() + 60) == "a malformed request"
+        assert right.recv(1) == b""  # the server kept no copy of what it refused
+        assert graded(settings, warm.lent, RIGHT) == ("ok", "passed")
+    finally:
+        warm.close()
