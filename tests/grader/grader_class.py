@@ -47,8 +47,10 @@ def write_class(folder: Path, students: dict) -> Path:
 
 
 def grade_class(submissions: Path, out: Path, **options) -> dict:
-    """Grade; returns {student: {exercise: row of scores.csv}} and keeps the batch as ['batch']."""
-    options = {"workers": 2, "timeout": TIMEOUT, "progress": False, "gradebook": out / "gradebook.db", **options}
+    """Grade; returns {student: {exercise: row of scores.csv}} and keeps the batch as ['batch'].
+
+    One worker unless asked: its warm sandbox grades the class one student after another, one start per batch."""
+    options = {"workers": 1, "timeout": TIMEOUT, "progress": False, "gradebook": out / "gradebook.db", **options}
     batch = grade(submissions, out, **options)
     rows = {}
     with open(out / "scores.csv", newline="", encoding="utf-8") as handle:

@@ -2,8 +2,8 @@
 
 The real command (``python -m autograder grade``, real bubblewrap) runs inside a user namespace
 as uid 1000, as an instructor without root would run it: the sandbox then gets a user namespace
-of its own and its notebooks cannot drop to uids of their own. One batch holds a control student
-and each attack.
+of its own and its notebooks cannot drop to uids of their own. One batch on one worker holds a
+control student, each attack, and a second control graded after them in the same warm sandbox.
 """
 import csv
 import os
@@ -56,6 +56,7 @@ for pid in {"1", str(os.getppid())}:
 STUDENTS = {
     "control": {"01_squeeze.ipynb": solved()},
     "forged_frames": {"01_squeeze.ipynb": with_cells(solved(), WRONG_SQUEEZE, FORGED_FRAMES)},
+    "z_control_after": {"01_squeeze.ipynb": solved()},  # graded last (in the order of the ids)
 }
 
 
@@ -74,7 +75,7 @@ def graded(tmp_path_factory):
         pytest.skip(f"no user namespace here: {probe.stderr.strip()[:200]}")
     base = tmp_path_factory.mktemp("nonroot")
     submissions, out = write_class(base / "submitted", STUDENTS), base / "results"
-    command = [sys.executable, "-m", "autograder", "grade", str(submissions), "--out", str(out), "--workers", "2",
+    command = [sys.executable, "-m", "autograder", "grade", str(submissions), "--out", str(out), "--workers", "1",
                "--timeout", str(TIMEOUT), "--no-progress", "--gradebook", str(base / "gradebook.db"),
                "--course-root", str(ROOT)]
     run = subprocess.run(as_uid_1000(command), capture_output=True, text=True, timeout=900, cwd=ROOT)
@@ -89,9 +90,10 @@ def test_the_grader_ran_without_root_in_bubblewrap(graded):
     assert "Student code ran in: bubblewrap" in summary
 
 
-def test_the_control_student_keeps_full_marks(graded):
+def test_the_control_students_keep_full_marks(graded):
     rows, _ = graded
     assert rows[("control", "squeeze")]["status"] == "passed"
+    assert rows[("z_control_after", "squeeze")]["status"] == "passed"
 
 
 def test_frames_written_into_the_host_pipe_are_not_taken(graded):

@@ -32,7 +32,7 @@ def with_utf8_flag_and_bad_bytes(archive, placeholder: str, raw: bytes) -> None:
 
 def grade_command(submissions, out):
     command = [sys.executable, "-m", "autograder", "grade", str(submissions), "--out", str(out), "--timeout",
-               str(TIMEOUT), "--workers", "2", "--gradebook", str(out / "gradebook.db"), "--no-progress"]
+               str(TIMEOUT), "--workers", "1", "--gradebook", str(out / "gradebook.db"), "--no-progress"]
     return subprocess.run(command, env=dict(os.environ), capture_output=True, text=True,
                           timeout=900)
 

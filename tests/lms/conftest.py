@@ -15,7 +15,7 @@ from autograder.grade.batch import grade
 
 summaries = {{}}
 for layout, (archive, out) in json.loads(sys.argv[1]).items():
-    summaries[layout] = grade(Path(archive), Path(out), workers=2, timeout={TIMEOUT}, progress=False,
+    summaries[layout] = grade(Path(archive), Path(out), workers=1, timeout={TIMEOUT}, progress=False,
                               gradebook=Path(out) / "gradebook.db").summary
 dask = sorted(m for m in sys.modules if m.split(".")[0] in ("dask", "distributed"))
 print(json.dumps({{"summaries": summaries, "dask": dask}}))
