@@ -1,0 +1,145 @@
+"""Attacks between students graded one after another by the same worker: nothing of one reaches the next.
+
+One batch with one worker grades the students in order of their ids. The planter (graded first)
+leaves a trace in every channel of leftover_channels.CHANNELS. Each finder hands in notebooks with
+some exercises solved and then taken away again; a cell gives an exercise back only when it finds
+its channel's trace, so a finder that scores on an exercise has found a trace (one exercise per
+channel, so a failure names the channel). The self-check students plant and look in the same
+notebook: they show that each finder does see its trace when one is there. The planter and an
+honest student are the controls that grading itself still works.
+"""
+import ctypes
+import json
+import os
+import platform
+
+import pytest
+from grader_class import course, grade_class, solved, with_cells, write_class
+from leftover_channels import CHANNELS, Traces, hide
+
+pytestmark = [pytest.mark.needs_course, pytest.mark.slow]
+
+# (notebook, exercise id, the name a student defines): exercises no other exercise of their notebook calls
+VERDICTS = (("01_squeeze", "squeeze", "squeeze"), ("02_excitation", "se_block", "SEBlock"),
+            ("03_eca", "eca_block", "ECABlock"), ("04_channel_attention", "channel_attention", "ChannelAttention"))
+PLANTER, HONEST = "a_plant", "honest"  # ids sort in grading order: the planter, the finders, the self-checks
+
+
+def verdict(index: int) -> tuple:
+    """(student group, notebook, exercise id, name) that carries the verdict of channel number `index`."""
+    return (index // len(VERDICTS) + 1, *VERDICTS[index % len(VERDICTS)])
+
+
+def finder_id(group: int) -> str:
+    return f"b_find_{group}"
+
+
+def self_check_id(group: int) -> str:
+    return f"c_self_{group}"
+
+
+def looking_student(traces: Traces, plant: bool) -> dict:
+    """{student id: notebooks} of the finders (plant=False) or of the self-checks (plant=True)."""
+    students = {}
+    for index, channel in enumerate(CHANNELS):
+        group, stem, _, name = verdict(index)
+        cells = [hide(name), *([traces.planter(channel)] if plant else []), traces.finder(channel, name)]
+        student = (self_check_id if plant else finder_id)(group)
+        students.setdefault(student, {})[f"{stem}.ipynb"] = with_cells(solved(stem), *cells)
+    return students
+
+
+def the_class(traces: Traces) -> dict:
+    planter = with_cells(solved(), *(traces.planter(channel) for channel in CHANNELS))
+    return {PLANTER: {"01_squeeze.ipynb": planter}, **looking_student(traces, plant=False),
+            **looking_student(traces, plant=True), HONEST: {f"{stem}.ipynb": solved(stem) for stem, _, _ in VERDICTS}}
+
+
+def remove_keys(traces: Traces) -> None:
+    """The kernel keyrings are the host's (bubblewrap, started as root, keeps the user namespace): take the
+    planted keys out of every uid's keyrings again."""
+    calls = {"x86_64": (249, 250), "aarch64": (218, 219)}.get(platform.machine())
+    if calls is None:
+        return
+    try:
+        with open("/proc/key-users") as handle:
+            uids = {int(line.split(":")[0]) for line in handle}
+    except OSError:
+        return
+    for uid in uids if os.getuid() == 0 else {os.getuid()}:
+        pid = os.fork()
+        if pid == 0:
+            try:
+                if uid != os.getuid():
+                    os.setgroups([])
+                    os.setgid(uid)
+                    os.setuid(uid)
+                libc = ctypes.CDLL(None, use_errno=True)
+                for channel in CHANNELS:
+                    for keyring in (-4, -5):
+                        key = libc.syscall(calls[1], 10, keyring, b"user", traces.trace(channel).encode(), 0)
+                        if key >= 0:
+                            libc.syscall(calls[1], 21, key)  # KEYCTL_INVALIDATE
+            finally:
+                os._exit(0)
+        os.waitpid(pid, 0)
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    """The class graded once by one worker: (rows by student and exercise, the order students were graded in)."""
+    course()  # loaded before the batch, as the other tests of the grader do
+    traces = Traces.new()
+    folder = tmp_path_factory.mktemp("between")
+    try:
+        rows = grade_class(write_class(folder / "class", the_class(traces)), folder / "results", workers=1)
+    finally:
+        remove_keys(traces)
+    records = sorted((folder / "results" / "students").glob("*.json"), key=lambda p: p.stat().st_mtime_ns)
+    return rows, [p.stem for p in records], {p.stem: json.loads(p.read_text("utf-8")) for p in records}
+
+
+def test_one_worker_grades_the_planter_first_and_the_self_checks_after_every_finder(graded):
+    rows, order, _ = graded
+    assert order == sorted(order), order
+    assert order[0] == PLANTER and max(order.index(finder_id(g)) for g in {verdict(i)[0] for i in range(len(CHANNELS))}) \
+        < min(order.index(self_check_id(g)) for g in {verdict(i)[0] for i in range(len(CHANNELS))})
+
+
+def test_planting_leaves_the_planter_full_marks(graded):
+    rows, _, records = graded
+    assert rows[PLANTER]["squeeze"]["status"] == "passed", rows[PLANTER]["squeeze"]["message"]
+
+
+@pytest.mark.parametrize("exercise", [exercise for _, exercise, _ in VERDICTS])
+def test_the_honest_student_passes_every_exercise_that_carries_a_verdict(graded, exercise):
+    rows, _, records = graded
+    assert rows[HONEST][exercise]["status"] == "passed", rows[HONEST][exercise]["message"]
+
+
+def row_of(rows: dict, student_of, index: int) -> dict:
+    group, _, exercise, _ = verdict(index)
+    return rows[student_of(group)][exercise]
+
+
+@pytest.mark.parametrize("index", range(len(CHANNELS)), ids=[channel.name for channel in CHANNELS])
+def test_each_finder_sees_its_trace_left_in_its_own_notebook(graded, index):
+    rows, _, records = graded
+    row, channel = row_of(rows, self_check_id, index), CHANNELS[index]
+    if row["status"] != "passed" and channel.optional:
+        pytest.skip(f"{channel.name}: closed to a notebook here ({channel.optional})")
+    assert row["status"] == "passed", f"{channel.name}: the finder missed a trace planted before it: {row['message']}"
+
+
+@pytest.mark.parametrize("index", range(len(CHANNELS)), ids=[channel.name for channel in CHANNELS])
+def test_a_student_graded_later_finds_no_trace(graded, index):
+    rows, _, records = graded
+    row, channel = row_of(rows, finder_id, index), CHANNELS[index]
+    if channel.optional and row_of(rows, self_check_id, index)["status"] != "passed":
+        pytest.skip(f"{channel.name}: closed to a notebook here ({channel.optional})")
+    assert row["status"] != "passed" and float(row["score"]) == 0, \
+        f"{channel.name}: a student graded after the planter found its trace"
+    assert "is not defined" in row["message"], f"{channel.name}: the finder did not run to its end: {row['message']}"
+    stem = verdict(index)[1]
+    assert not [note for note in records[finder_id(verdict(index)[0])]["notes"] if note.startswith(stem)], \
+        f"{channel.name}: a cell of the finder's notebook failed"
