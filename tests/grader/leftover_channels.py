@@ -239,7 +239,7 @@ libc.prctl(4, 1, 0, 0, 0)  # PR_SET_DUMPABLE: /proc/self/environ (as the process
 with open("/proc/self/environ", "rb") as handle:
     return needle in handle.read()
 """),
-    Channel("kernel_keyring", LIBC + KEY_CALLS + """for keyring in (-4, -5):  # the user keyring, the user session keyring
+    Channel("kernel_keyring", LIBC + KEY_CALLS + """for keyring in (-4, -5):  # the user keyring, the user session one
     libc.syscall(ADD_KEY, b"user", b"TRACE", b"TRACE", len(b"TRACE"), keyring)
 """, LIBC + KEY_CALLS + """if libc.syscall(REQUEST_KEY, b"user", b"TRACE", None, 0) >= 0:
     return True
