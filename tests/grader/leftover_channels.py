@@ -6,7 +6,10 @@ old trace from another run never counts. A finder never holds the literal it loo
 own job could hold it too (open files, memory): it carries the hex of the trace or, for the secret
 in memory, only its SHA-256.
 """
+import ctypes
 import hashlib
+import os
+import platform
 import secrets
 from dataclasses import dataclass
 
@@ -16,8 +19,11 @@ LIBC = """import ctypes, ctypes.util
 libc = ctypes.CDLL(None, use_errno=True)
 """
 
-KEY_CALLS = """import platform
-ADD_KEY, REQUEST_KEY, KEYCTL = {"x86_64": (248, 249, 250), "aarch64": (217, 218, 219)}[platform.machine()]
+KEY_SYSCALLS = {"x86_64": (248, 249, 250), "aarch64": (217, 218, 219)}  # add_key, request_key, keyctl
+KEYCTL_SEARCH, KEYCTL_INVALIDATE = 10, 21
+USER_KEYRINGS = (-4, -5)  # KEY_SPEC_USER_KEYRING, KEY_SPEC_USER_SESSION_KEYRING
+KEY_CALLS = f"""import platform
+ADD_KEY, REQUEST_KEY, KEYCTL = {KEY_SYSCALLS!r}[platform.machine()]
 """
 
 # A daemon: double fork, a session of its own, then exec (no fork of the notebook's threads goes on running).
@@ -239,18 +245,18 @@ libc.prctl(4, 1, 0, 0, 0)  # PR_SET_DUMPABLE: /proc/self/environ (as the process
 with open("/proc/self/environ", "rb") as handle:
     return needle in handle.read()
 """),
-    Channel("kernel_keyring", LIBC + KEY_CALLS + """for keyring in (-4, -5):  # the user keyring, the user session one
+    Channel("kernel_keyring", LIBC + KEY_CALLS + f"""for keyring in {USER_KEYRINGS}:
     libc.syscall(ADD_KEY, b"user", b"TRACE", b"TRACE", len(b"TRACE"), keyring)
-""", LIBC + KEY_CALLS + """if libc.syscall(REQUEST_KEY, b"user", b"TRACE", None, 0) >= 0:
+""", LIBC + KEY_CALLS + f"""if libc.syscall(REQUEST_KEY, b"user", b"TRACE", None, 0) >= 0:
     return True
-if any(libc.syscall(KEYCTL, 10, keyring, b"user", b"TRACE", 0) >= 0 for keyring in (-4, -5)):  # KEYCTL_SEARCH
+if any(libc.syscall(KEYCTL, {KEYCTL_SEARCH}, keyring, b"user", b"TRACE", 0) >= 0 for keyring in {USER_KEYRINGS}):
     return True
 try:
     with open("/proc/keys") as handle:
         return any("TRACE" in line for line in handle)
 except OSError:
     return False
-"""),
+""", optional="the kernel's key calls may be closed to a notebook (or their numbers unknown here)"),
 )
 BY_NAME = {channel.name: channel for channel in CHANNELS}
 
@@ -301,3 +307,33 @@ def hide(name: str) -> str:
 
 def indent(source: str) -> str:
     return "".join("    " + line + "\n" for line in source.splitlines())
+
+
+def remove_planted_keys(traces: Traces) -> None:
+    """Take the planted kernel keys out of every uid's keyrings again: the keyrings are the machine's (bubblewrap,
+    started as root, keeps the user namespace), so they outlive the sandbox."""
+    calls = KEY_SYSCALLS.get(platform.machine())
+    try:
+        with open("/proc/key-users") as handle:
+            uids = {int(line.split(":")[0]) for line in handle}
+    except OSError:
+        return
+    if calls is None:
+        return
+    libc = ctypes.CDLL(None, use_errno=True)  # loaded before forking: the child then takes no loader lock
+    description = traces.trace(BY_NAME["kernel_keyring"]).encode()
+    for uid in uids if os.getuid() == 0 else {os.getuid()}:
+        pid = os.fork()
+        if pid == 0:
+            try:
+                if uid != os.getuid():
+                    os.setgroups([])
+                    os.setgid(uid)
+                    os.setuid(uid)
+                for keyring in USER_KEYRINGS:
+                    key = libc.syscall(calls[2], KEYCTL_SEARCH, keyring, b"user", description, 0)
+                    if key >= 0:
+                        libc.syscall(calls[2], KEYCTL_INVALIDATE, key)
+            finally:
+                os._exit(0)
+        os.waitpid(pid, 0)
