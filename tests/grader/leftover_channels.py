@@ -309,22 +309,26 @@ def indent(source: str) -> str:
     return "".join("    " + line + "\n" for line in source.splitlines())
 
 
-def remove_planted_keys(traces: Traces) -> None:
-    """Take the planted kernel keys out of every uid's keyrings again: the keyrings are the machine's (bubblewrap,
-    started as root, keeps the user namespace), so they outlive the sandbox."""
+def remove_planted_keys(traces: Traces) -> list:
+    """Take the planted kernel keys out of every uid's keyrings again; returns the uids that still held one.
+
+    The keyrings are the machine's (bubblewrap, started as root, keeps the user namespace): a key outlives
+    the sandbox, and a later notebook that runs as the same uid finds it."""
     calls = KEY_SYSCALLS.get(platform.machine())
     try:
         with open("/proc/key-users") as handle:
             uids = {int(line.split(":")[0]) for line in handle}
     except OSError:
-        return
+        return []
     if calls is None:
-        return
+        return []
     libc = ctypes.CDLL(None, use_errno=True)  # loaded before forking: the child then takes no loader lock
     description = traces.trace(BY_NAME["kernel_keyring"]).encode()
-    for uid in uids if os.getuid() == 0 else {os.getuid()}:
+    holders = []
+    for uid in sorted(uids) if os.getuid() == 0 else [os.getuid()]:
         pid = os.fork()
         if pid == 0:
+            held = 0
             try:
                 if uid != os.getuid():
                     os.setgroups([])
@@ -333,7 +337,11 @@ def remove_planted_keys(traces: Traces) -> None:
                 for keyring in USER_KEYRINGS:
                     key = libc.syscall(calls[2], KEYCTL_SEARCH, keyring, b"user", description, 0)
                     if key >= 0:
+                        held = 1
                         libc.syscall(calls[2], KEYCTL_INVALIDATE, key)
             finally:
-                os._exit(0)
-        os.waitpid(pid, 0)
+                os._exit(held)
+        _, status = os.waitpid(pid, 0)
+        if os.WIFEXITED(status) and os.WEXITSTATUS(status) == 1:
+            holders.append(uid)
+    return holders

@@ -10,6 +10,7 @@ notebook: they show that each finder does see its trace when one is there. The p
 honest student are the controls that grading itself still works.
 """
 import json
+from typing import NamedTuple
 
 import pytest
 from leftover_channels import CHANNELS, Traces, hide, remove_planted_keys
@@ -58,10 +59,16 @@ def the_class(traces: Traces) -> dict:
             **looking_student(traces, plant=True), HONEST: {f"{stem}.ipynb": solved(stem) for stem, _, _ in VERDICTS}}
 
 
+class Graded(NamedTuple):
+    rows: dict  # student -> exercise -> row of scores.csv
+    order: list  # student ids in the order they were graded
+    records: dict  # student -> their saved record (notes included)
+    keys_left: list  # uids whose kernel keyrings still held a planted key after the batch
+
+
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
-    """The class graded once by one worker: (rows by student and exercise, the order students were graded in,
-    the records by student)."""
+    """The class graded once by one worker."""
     if not sandbox.bwrap_works():  # the planter's traces would land on this machine itself (its hostname too)
         pytest.skip("bubblewrap does not work here: without it students are not separated at all")
     traces = Traces.new()
@@ -69,13 +76,14 @@ def graded(tmp_path_factory):
     try:
         rows = grade_class(write_class(folder / "class", the_class(traces)), folder / "results", workers=1)
     finally:
-        remove_planted_keys(traces)
+        keys_left = remove_planted_keys(traces)
     records = sorted((folder / "results" / "students").glob("*.json"), key=lambda p: p.stat().st_mtime_ns)
-    return rows, [p.stem for p in records], {p.stem: json.loads(p.read_text("utf-8")) for p in records}
+    return Graded(rows, [p.stem for p in records], {p.stem: json.loads(p.read_text("utf-8")) for p in records},
+                  keys_left)
 
 
 def test_one_worker_grades_the_planter_first_and_the_self_checks_after_every_finder(graded):
-    rows, order, _ = graded
+    order = graded.order
     assert order == sorted(order), order
     groups = {verdict(index)[0] for index in range(len(CHANNELS))}
     assert order[0] == PLANTER
@@ -85,7 +93,7 @@ def test_one_worker_grades_the_planter_first_and_the_self_checks_after_every_fin
 @pytest.mark.parametrize("exercise", [exercise for _, exercise, _ in VERDICTS])
 @pytest.mark.parametrize("student", [PLANTER, HONEST])
 def test_the_planter_and_the_honest_student_pass_every_exercise_that_carries_a_verdict(graded, student, exercise):
-    rows, _, _ = graded
+    rows = graded.rows
     assert rows[student][exercise]["status"] == "passed", rows[student][exercise]["message"]
 
 
@@ -96,8 +104,7 @@ def row_of(rows: dict, student_of, index: int) -> dict:
 
 @pytest.mark.parametrize("index", range(len(CHANNELS)), ids=[channel.name for channel in CHANNELS])
 def test_each_finder_sees_its_trace_left_in_its_own_notebook(graded, index):
-    rows, _, records = graded
-    row, channel = row_of(rows, self_check_id, index), CHANNELS[index]
+    row, channel = row_of(graded.rows, self_check_id, index), CHANNELS[index]
     if row["status"] != "passed" and channel.optional:
         pytest.skip(f"{channel.name}: closed to a notebook here ({channel.optional})")
     assert row["status"] == "passed", f"{channel.name}: the finder missed a trace planted before it: {row['message']}"
@@ -105,7 +112,7 @@ def test_each_finder_sees_its_trace_left_in_its_own_notebook(graded, index):
 
 @pytest.mark.parametrize("index", range(len(CHANNELS)), ids=[channel.name for channel in CHANNELS])
 def test_a_student_graded_later_finds_no_trace(graded, index):
-    rows, _, records = graded
+    rows, records = graded.rows, graded.records
     row, channel = row_of(rows, finder_id, index), CHANNELS[index]
     if channel.optional and row_of(rows, self_check_id, index)["status"] != "passed":
         pytest.skip(f"{channel.name}: closed to a notebook here ({channel.optional})")
@@ -115,3 +122,16 @@ def test_a_student_graded_later_finds_no_trace(graded, index):
     stem = verdict(index)[1]
     assert not [note for note in records[finder_id(verdict(index)[0])]["notes"] if note.startswith(stem)], \
         f"{channel.name}: a cell of the finder's notebook failed"
+
+
+@pytest.mark.xfail(strict=True, reason="kernel keyrings are not namespaced for a sandbox started as root: a key a "
+                   "notebook adds outlives its sandbox, and a later notebook with the same uid (uids come from "
+                   "process ids, which repeat) finds it. Fix: the harness clears the notebook uid's user and user "
+                   "session keyrings (keyctl KEYCTL_CLEAR) when it kills the notebook's leftovers, or the sandbox "
+                   "gets a user namespace of its own")
+def test_no_kernel_key_outlives_the_student_who_added_it(graded):
+    rows, keys_left = graded.rows, graded.keys_left
+    index = [channel.name for channel in CHANNELS].index("kernel_keyring")
+    if row_of(rows, self_check_id, index)["status"] != "passed":
+        pytest.skip("the kernel's key calls are closed to a notebook here")
+    assert not keys_left, f"planted keys were left in the keyrings of uids {keys_left}"
