@@ -305,6 +305,40 @@ def set_limits(limits: dict) -> None:
         resource.setrlimit(getattr(resource, name), (value, value))
 
 
+# Per machine: the ABI's audit number, then the numbers of add_key, request_key and keyctl.
+KEY_CALLS = {"x86_64": (0xC000003E, (248, 249, 250)), "aarch64": (0xC00000B7, (217, 218, 219))}
+
+
+def refuse_key_calls() -> None:
+    """Close the kernel's keyrings to this process and its children (a seccomp filter): they belong to a uid, not
+    to a sandbox, and a key outlives the process that added it, so a notebook could leave one for a later
+    student. add_key, request_key and keyctl fail with EPERM (as under Docker's default profile), and so does
+    every call through a foreign ABI (32-bit or x32), which could reach them by other numbers."""
+    import platform
+    import struct
+
+    known = KEY_CALLS.get(platform.machine())
+    if known is None:
+        raise OSError(f"no seccomp filter for the keyring calls on {platform.machine()}")
+    arch, calls = known
+    allow, refuse = 0x7FFF0000, 0x00050000 | 1  # SECCOMP_RET_ALLOW, SECCOMP_RET_ERRNO | EPERM
+    load, equal, at_least, ret = 0x20, 0x15, 0x35, 0x06  # BPF_LD|W|ABS, BPF_JMP|JEQ|K, BPF_JMP|JGE|K, BPF_RET|K
+    program = [(load, 0, 0, 4), (equal, 1, 0, arch), (ret, 0, 0, refuse),  # seccomp_data.arch
+               (load, 0, 0, 0), (at_least, len(calls) + 1, 0, 0x40000000),  # seccomp_data.nr; x32 numbers
+               *[(equal, len(calls) - i, 0, number) for i, number in enumerate(calls)],
+               (ret, 0, 0, allow), (ret, 0, 0, refuse)]
+    code = b"".join(struct.pack("HBBI", *instruction) for instruction in program)
+    buffer = ctypes.create_string_buffer(code, len(code))
+
+    class Program(ctypes.Structure):
+        _fields_ = [("len", ctypes.c_ushort), ("filter", ctypes.c_void_p)]
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    fprog = Program(len(program), ctypes.addressof(buffer))
+    if libc.prctl(38, 1, 0, 0, 0) or libc.prctl(22, 2, ctypes.byref(fprog), 0, 0):  # NO_NEW_PRIVS; SET_SECCOMP
+        raise OSError(ctypes.get_errno(), "the seccomp filter for the keyring calls could not be installed")
+
+
 def silence_output() -> None:
     """Student output goes nowhere: it can neither fill a disk nor reach the grader."""
     null = os.open(os.devnull, os.O_RDWR)
@@ -483,6 +517,7 @@ def grade_job(job: dict, channel: int) -> None:
             oom_score(1000)
             become(uid)
             set_limits(job["limits"])
+            refuse_key_calls()
             grade_notebook(notebook, plans, job["fresh_per_exercise"], folder, job["gpu_fraction"])
 
         status = isolated(run, float(notebook["budget"]))

@@ -13,7 +13,7 @@ import json
 from typing import NamedTuple
 
 import pytest
-from leftover_channels import CHANNELS, Traces, hide, remove_planted_keys
+from leftover_channels import CHANNELS, KEY_SYSCALLS, Traces, hide, remove_planted_keys
 
 from autograder.grade import sandbox
 from grader_class import grade_class, solved, with_cells, write_class
@@ -24,6 +24,21 @@ pytestmark = [pytest.mark.needs_course, pytest.mark.slow]
 VERDICTS = (("01_squeeze", "squeeze", "squeeze"), ("02_excitation", "se_block", "SEBlock"),
             ("03_eca", "eca_block", "ECABlock"), ("04_channel_attention", "channel_attention", "ChannelAttention"))
 PLANTER, HONEST = "a_plant", "honest"  # ids sort in grading order: the planter, the finders, the self-checks
+KEYS_CLOSED = "d_keys_closed"  # gets squeeze back only when every kernel key call is refused
+# The squeeze comes back only when add_key, request_key and keyctl all fail with EPERM: on an open kernel the
+# first and last succeed and request_key fails with ENOKEY.
+KEY_CALLS_REFUSED = f"""import ctypes, errno, platform
+libc = ctypes.CDLL(None, use_errno=True)
+libc.syscall.restype = ctypes.c_long
+ADD_KEY, REQUEST_KEY, KEYCTL = {KEY_SYSCALLS!r}[platform.machine()]
+refused = []
+for call, args in ((ADD_KEY, (b"user", b"k", b"k", 1, -4)), (REQUEST_KEY, (b"user", b"k", None, 0)),
+                   (KEYCTL, (0, -4, 0))):
+    ctypes.set_errno(0)
+    refused.append(libc.syscall(call, *args) == -1 and ctypes.get_errno() == errno.EPERM)
+if all(refused):
+    squeeze = _kept
+"""
 
 
 def verdict(index: int) -> tuple:
@@ -56,7 +71,8 @@ def the_class(traces: Traces) -> dict:
     plants = [traces.planter(channel) for channel in CHANNELS]
     planter = {f"{stem}.ipynb": with_cells(solved(stem), *plants) for stem, _, _ in VERDICTS}
     return {PLANTER: planter, **looking_student(traces, plant=False),
-            **looking_student(traces, plant=True), HONEST: {f"{stem}.ipynb": solved(stem) for stem, _, _ in VERDICTS}}
+            **looking_student(traces, plant=True), HONEST: {f"{stem}.ipynb": solved(stem) for stem, _, _ in VERDICTS},
+            KEYS_CLOSED: {"01_squeeze.ipynb": with_cells(solved(), hide("squeeze"), KEY_CALLS_REFUSED)}}
 
 
 class Graded(NamedTuple):
@@ -124,14 +140,12 @@ def test_a_student_graded_later_finds_no_trace(graded, index):
         f"{channel.name}: a cell of the finder's notebook failed"
 
 
-@pytest.mark.xfail(strict=True, reason="kernel keyrings are not namespaced for a sandbox started as root: a key a "
-                   "notebook adds outlives its sandbox, and a later notebook with the same uid (uids come from "
-                   "process ids, which repeat) finds it. Fix: the harness clears the notebook uid's user and user "
-                   "session keyrings (keyctl KEYCTL_CLEAR) when it kills the notebook's leftovers, or the sandbox "
-                   "gets a user namespace of its own")
+def test_a_notebook_cannot_use_the_kernel_keyrings(graded):
+    """Keyrings belong to a uid, not to a sandbox: a key would outlive its student (and uids repeat). The harness
+    closes the key calls to every notebook with a seccomp filter."""
+    row = graded.rows[KEYS_CLOSED]["squeeze"]
+    assert row["status"] == "passed", f"a kernel key call was not refused: {row['message']}"
+
+
 def test_no_kernel_key_outlives_the_student_who_added_it(graded):
-    rows, keys_left = graded.rows, graded.keys_left
-    index = [channel.name for channel in CHANNELS].index("kernel_keyring")
-    if row_of(rows, self_check_id, index)["status"] != "passed":
-        pytest.skip("the kernel's key calls are closed to a notebook here")
-    assert not keys_left, f"planted keys were left in the keyrings of uids {keys_left}"
+    assert not graded.keys_left, f"planted keys were left in the keyrings of uids {graded.keys_left}"
