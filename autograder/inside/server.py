@@ -28,6 +28,7 @@ LAUNCH = "import sys; sys.path.insert(0, '/sandbox/lib'); import inside.server; 
 NEWNS, NEWUTS, NEWIPC, NEWPID, NEWNET = 0x20000, 0x4000000, 0x8000000, 0x20000000, 0x40000000
 MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_REMOUNT, MS_BIND, MS_REC, MS_PRIVATE = \
     1, 2, 4, 8, 32, 4096, 16384, 1 << 18
+NOATIME, NODIRATIME, RELATIME = 1024, 2048, 1 << 21  # as mount(2) takes them (statvfs has RELATIME at 4096)
 SETUP_FAILED = 70  # the exit status of a student's harness that could not set up the student's namespaces
 JOB_BYTES = 64 * 2**20  # a job is the student's code cells and the planned cases: far less
 
@@ -104,9 +105,21 @@ def fresh_proc() -> None:
             mount(path, path, None, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC)
 
 
+def read_only(target: str) -> None:
+    """Remount `target` read-only in this mount namespace, keeping its other flags (a user namespace must)."""
+    kept = os.statvfs(target).f_flag
+    flags = kept & (MS_NOSUID | MS_NODEV | MS_NOEXEC | NOATIME | NODIRATIME) | (RELATIME if kept & 4096 else 0)
+    mount("none", target, None, MS_REMOUNT | MS_BIND | MS_RDONLY | flags)
+
+
 def fresh_world(job: dict) -> None:
-    """The student's own folders, /proc and loopback, in the namespaces just unshared (this process is their pid 1)."""
+    """The student's own folders, /proc and loopback, in the namespaces just unshared (this process is their pid 1).
+
+    Everything else is read-only: without root, bubblewrap's own folders (/, /dev) belong to the students' uid,
+    and what one student wrote there would wait for the next."""
     mount("none", "/", None, MS_REC | MS_PRIVATE)  # nothing mounted here reaches the server
+    for target in ("/", "/dev"):
+        read_only(target)
     for target, (size, mode) in job["tmpfs"].items():
         tmpfs(target, size, int(mode, 8))
     fresh_proc()

@@ -2,10 +2,14 @@
 import copy
 import csv
 import functools
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import nbformat
+import pytest
 
 from autograder.demo.submission import solved_notebook, strip_metadata, with_cells
 from autograder.grade.batch import grade
@@ -52,11 +56,41 @@ def grade_class(submissions: Path, out: Path, **options) -> dict:
     One worker unless asked: its warm sandbox grades the class one student after another, one start per batch."""
     options = {"workers": 1, "timeout": TIMEOUT, "progress": False, "gradebook": out / "gradebook.db", **options}
     batch = grade(submissions, out, **options)
+    rows = scores(out)
+    rows["batch"] = batch
+    return rows
+
+
+def as_uid_1000(command: list) -> list:
+    """`command` in a user namespace where it runs as uid 1000 (the files it needs stay its own)."""
+    return ["bwrap", "--unshare-user", "--uid", "1000", "--gid", "1000", "--dev-bind", "/", "/", *command]
+
+
+def grade_without_root(submissions: Path, out: Path, timeout: float = TIMEOUT) -> subprocess.CompletedProcess:
+    """`python -m autograder grade` on one worker as uid 1000 in a user namespace, as an instructor without root
+    runs it (every process of a sandbox then shares the grader's uid); skips where that cannot be set up."""
+    from autograder.grade import sandbox
+
+    if os.getuid() != 0 or not shutil.which("bwrap") or not sandbox.bwrap_works():
+        pytest.skip("needs root and a working bubblewrap to run the grader as another uid")
+    probe = subprocess.run(as_uid_1000([sys.executable, "-c", "import os; print(os.getuid())"]),
+                           capture_output=True, text=True, timeout=60)
+    if probe.stdout.strip() != "1000":
+        pytest.skip(f"no user namespace here: {probe.stderr.strip()[:200]}")
+    command = [sys.executable, "-m", "autograder", "grade", str(submissions), "--out", str(out), "--workers", "1",
+               "--timeout", str(timeout), "--no-progress", "--gradebook", str(out.parent / f"{out.name}.db"),
+               "--course-root", str(ROOT)]
+    run = subprocess.run(as_uid_1000(command), capture_output=True, text=True, timeout=900, cwd=ROOT)
+    assert run.returncode == 0, run.stderr[-3000:]
+    return run
+
+
+def scores(out: Path) -> dict:
+    """{student: {exercise: row of scores.csv}}."""
     rows = {}
     with open(out / "scores.csv", newline="", encoding="utf-8") as handle:
         for row in csv.DictReader(handle):
             rows.setdefault(row["student_id"], {})[row["exercise"]] = row
-    rows["batch"] = batch
     return rows
 
 
@@ -66,4 +100,4 @@ def grades(out: Path) -> dict:
 
 
 __all__ = ["ROOT", "UNREADABLE", "WRONG_SQUEEZE", "course", "solved", "strip_metadata", "with_cells", "write_class",
-           "grade_class", "grades", "shutil"]
+           "grade_class", "grade_without_root", "as_uid_1000", "scores", "grades", "shutil"]

@@ -85,9 +85,10 @@ return (os.path.lexists("/dev/shm/TRACE") or os.path.lexists("/dev/shm/sem.TRACE
         or bool(libc.sem_open(b"/TRACE.sem", 0)))
 """),
     Channel("writable_places", """import os
+FOLDERS = ("/", "/dev", "/sandbox", "/sandbox/out", "/sandbox/job", "/var/tmp", "/run", "/home", "/mnt", "/opt")
 os.umask(0)
 places = {os.environ.get(name) for name in ("HOME", "TMPDIR", "MPLCONFIGDIR", "XDG_CACHE_HOME")}
-places |= {os.getcwd(), "/sandbox/out", "/sandbox", "/var/tmp"}
+places |= {os.getcwd(), *FOLDERS}
 try:  # the notebook's own result folder too
     places |= {entry.path for entry in os.scandir("/sandbox/out") if entry.is_dir()}
 except OSError:
@@ -99,13 +100,14 @@ for place in places:
     except (OSError, TypeError):
         pass
 """, """import os, time
+FOLDERS = ("/", "/dev", "/sandbox", "/sandbox/out", "/sandbox/job", "/var/tmp", "/run", "/home", "/mnt", "/opt")
 places = {os.environ.get(name) for name in ("HOME", "TMPDIR", "MPLCONFIGDIR", "XDG_CACHE_HOME")}
-places |= {os.getcwd(), "/sandbox/out", "/sandbox", "/var/tmp"}
+places |= {os.getcwd(), *FOLDERS}
 places = sorted(p for p in places if p)
 if any(os.path.lexists(os.path.join(place, "TRACE")) for place in places):
     return True
 deadline = time.monotonic() + 3
-for place in places:
+for place in (p for p in places if p not in ("/", "/dev")):  # those two: their own entries only
     for folder, subfolders, files in os.walk(place):  # a trace in a folder below (bounded in time)
         if "TRACE" in files or "TRACE" in subfolders:
             return True

@@ -1,13 +1,13 @@
 """Attacks between students graded one after another by the same worker: nothing of one reaches the next.
 
-One batch with one worker grades the students in order of their ids. The planter (graded first)
-leaves a trace in every channel of leftover_channels.CHANNELS, from each of its notebooks (a trace
-tied to a uid then meets every finder's notebook, should uids repeat). Each finder hands in notebooks with
-some exercises solved and then taken away again; a cell gives an exercise back only when it finds
-its channel's trace, so a finder that scores on an exercise has found a trace (one exercise per
-channel, so a failure names the channel). The self-check students plant and look in the same
-notebook: they show that each finder does see its trace when one is there. The planter and an
-honest student are the controls that grading itself still works.
+One batch with one worker grades the students in order of their ids, once with root and once without. The
+planter (graded first) leaves a trace in every channel of leftover_channels.CHANNELS, from each of its
+notebooks (a trace tied to a uid then meets every finder's notebook, should uids repeat). Each finder hands
+in notebooks with some exercises solved and then taken away again; a cell gives an exercise back only when
+it finds its channel's trace, so a finder that scores on an exercise has found a trace (one exercise per
+channel, so a failure names the channel). The self-check students plant and look in the same notebook: they
+show that each finder does see its trace when one is there. The planter and an honest student are the
+controls that grading itself still works.
 """
 import json
 from typing import NamedTuple
@@ -16,7 +16,7 @@ import pytest
 from leftover_channels import CHANNELS, KEY_SYSCALLS, Traces, hide, remove_planted_keys
 
 from autograder.grade import sandbox
-from grader_class import grade_class, solved, with_cells, write_class
+from grader_class import grade_class, grade_without_root, scores, solved, with_cells, write_class
 
 pytestmark = [pytest.mark.needs_course, pytest.mark.slow]
 
@@ -82,18 +82,24 @@ class Graded(NamedTuple):
     keys_left: list  # uids whose kernel keyrings still held a planted key after the batch
 
 
-@pytest.fixture(scope="module")
-def graded(tmp_path_factory):
-    """The class graded once by one worker."""
+@pytest.fixture(scope="module", params=["as root", "without root"])
+def graded(request, tmp_path_factory):
+    """The class graded once by one worker: by a grader running as root (each notebook drops to a uid of its own),
+    and by one without root (every student's processes share the grader's uid, and the sandbox is its own)."""
     if not sandbox.bwrap_works():  # the planter's traces would land on this machine itself (its hostname too)
         pytest.skip("bubblewrap does not work here: without it students are not separated at all")
     traces = Traces.new()
     folder = tmp_path_factory.mktemp("between")
+    submissions, out = write_class(folder / "class", the_class(traces)), folder / "results"
     try:
-        rows = grade_class(write_class(folder / "class", the_class(traces)), folder / "results", workers=1)
+        if request.param == "as root":
+            rows = grade_class(submissions, out, workers=1)
+        else:
+            grade_without_root(submissions, out)
+            rows = scores(out)
     finally:
         keys_left = remove_planted_keys(traces)
-    records = sorted((folder / "results" / "students").glob("*.json"), key=lambda p: p.stat().st_mtime_ns)
+    records = sorted((out / "students").glob("*.json"), key=lambda p: p.stat().st_mtime_ns)
     return Graded(rows, [p.stem for p in records], {p.stem: json.loads(p.read_text("utf-8")) for p in records},
                   keys_left)
 
