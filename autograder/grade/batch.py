@@ -5,9 +5,10 @@
 A student whose record in RESULTS/students/ matches their submission and every input that can
 change a score (see `settings_fingerprint`) is not regraded, so an interrupted run continues
 where it stopped. Each student is graded in a process of their own: one that dies or hangs
-costs only that student's record. SUBMISSIONS is only read (a zip is extracted to a private
-temporary folder, removed at the end, on SIGINT and on SIGTERM). Nothing is printed here: the
-returned Batch holds the warning and the summary.
+costs only that student's record. Each worker lends that process its warm sandbox (warm_sandbox.py),
+in which the student's code runs in namespaces of the student's own. SUBMISSIONS is only read (a
+zip is extracted to a private temporary folder, removed at the end, on SIGINT and on SIGTERM).
+Nothing is printed here: the returned Batch holds the warning and the summary.
 """
 import hashlib
 import os

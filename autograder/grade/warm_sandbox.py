@@ -26,6 +26,7 @@ class Lent:
     """What a student's grading process holds of the warm sandbox lent to it (picklable for the workers)."""
     control: socket.socket
     pid: int  # the sandbox's bubblewrap, leader of its own process group
+    log: Path  # the server's own error output (a student's output never reaches it)
 
 
 class WarmSandbox:
@@ -39,7 +40,7 @@ class WarmSandbox:
                 stdin=theirs, stdout=subprocess.DEVNULL, stderr=handle, start_new_session=True,
                 preexec_fn=sandbox.confiner(self.cgroups, limits))
         theirs.close()
-        self.lent = Lent(ours, self.process.pid)
+        self.lent = Lent(ours, self.process.pid, log)
 
     def alive(self) -> bool:
         """Running and between students: nothing waits on its control socket (a killed one reads as ended)."""
@@ -79,7 +80,8 @@ def run(lent: Lent, job: dict, scratch: Path, limits: sandbox.Limits, wall_secon
     except OSError as error:
         os.close(read_end)
         kill(lent)
-        return sandbox.SandboxRun(f"the warm sandbox could not take the job ({error.strerror})", "", b"")
+        why = f"the warm sandbox could not take the job ({error.strerror})"
+        return sandbox.SandboxRun(why, log_tail(lent.log), b"")
     finally:
         os.close(job_fd)
         os.close(write_end)
@@ -89,7 +91,17 @@ def run(lent: Lent, job: dict, scratch: Path, limits: sandbox.Limits, wall_secon
         status = answer(lent.control, deadline)
     if status != "ok":
         kill(lent)
-    return sandbox.SandboxRun(status, "", output)
+    return sandbox.SandboxRun(status, log_tail(lent.log) if status.startswith("the warm sandbox") else "", output)
+
+
+def log_tail(log: Path, size: int = 4000) -> str:
+    """The end of the server's log: why it could not take or finish a job."""
+    try:
+        with open(log, "rb") as handle:
+            handle.seek(max(0, os.fstat(handle.fileno()).st_size - size))
+            return handle.read().decode("utf-8", "replace")
+    except OSError:
+        return ""
 
 
 def answer(control: socket.socket, deadline: float) -> str:

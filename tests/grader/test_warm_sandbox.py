@@ -93,3 +93,17 @@ def test_a_malformed_request_is_refused_and_the_sandbox_goes_on(settings):
         assert graded(settings, warm.lent, RIGHT) == ("ok", "passed")
     finally:
         warm.close()
+
+
+def test_a_sandbox_that_cannot_start_says_why_and_is_not_lent_again(settings, tmp_path):
+    empty = tmp_path / "library"
+    empty.mkdir(mode=0o755)  # no copy of the sandbox package: the server cannot import itself
+    warm = warm_sandbox.WarmSandbox(empty, "cpu", settings.limits, settings.confinement, tmp_path / "server.log")
+    try:
+        plan = job_file(Grading("s", "s", {}, jobs={"01_squeeze": [RIGHT]}), settings)
+        run = warm_sandbox.run(warm.lent, plan, settings.scratch, settings.limits, 120.0)
+        assert run.status.startswith("the warm sandbox"), run.status
+        assert "No module named 'inside'" in run.log
+        assert not warm.alive()
+    finally:
+        warm.close()
