@@ -305,28 +305,39 @@ def set_limits(limits: dict) -> None:
         resource.setrlimit(getattr(resource, name), (value, value))
 
 
-# Per machine: the ABI's audit number, then the numbers of add_key, request_key and keyctl.
-KEY_CALLS = {"x86_64": (0xC000003E, (248, 249, 250)), "aarch64": (0xC00000B7, (217, 218, 219))}
+# Per machine: the ABI's audit number; add_key, request_key and keyctl; clone and unshare; clone3.
+KERNEL_CALLS = {"x86_64": (0xC000003E, (248, 249, 250), (56, 272), 435),
+                "aarch64": (0xC00000B7, (217, 218, 219), (220, 97), 435)}
+NEW_NAMESPACES = 0x7E020000  # CLONE_NEWNS, _NEWCGROUP, _NEWUTS, _NEWIPC, _NEWUSER, _NEWPID, _NEWNET
 
 
-def refuse_key_calls() -> None:
-    """Close the kernel's keyrings to this process and its children (a seccomp filter): they belong to a uid, not
-    to a sandbox, and a key outlives the process that added it, so a notebook could leave one for a later
-    student. add_key, request_key and keyctl fail with EPERM (as under Docker's default profile), and so does
-    every call through a foreign ABI (32-bit or x32), which could reach them by other numbers."""
+def refuse_kernel_calls() -> None:
+    """Close to this process and its children (a seccomp filter) what outlives a student or reaches the sandbox.
+
+    The kernel's keyrings belong to a uid, not to a sandbox, and a key outlives the process that added it: add_key,
+    request_key and keyctl fail with EPERM. New namespaces (a user namespace above all, which gives back every
+    capability, inside it, over what the sandbox's uid owns, its cgroup included): clone and unshare with a
+    CLONE_NEW* flag fail with EPERM, and clone3, whose flags a filter cannot read, with ENOSYS (the C library then
+    falls back to clone). Every call through a foreign ABI (32-bit or x32) fails with EPERM too. As under Docker's
+    default profile."""
     import platform
     import struct
 
-    known = KEY_CALLS.get(platform.machine())
+    known = KERNEL_CALLS.get(platform.machine())
     if known is None:
-        raise OSError(f"no seccomp filter for the keyring calls on {platform.machine()}")
-    arch, calls = known
-    allow, refuse = 0x7FFF0000, 0x00050000 | 1  # SECCOMP_RET_ALLOW, SECCOMP_RET_ERRNO | EPERM
-    load, equal, at_least, ret = 0x20, 0x15, 0x35, 0x06  # BPF_LD|W|ABS, BPF_JMP|JEQ|K, BPF_JMP|JGE|K, BPF_RET|K
+        raise OSError(f"no seccomp filter for the kernel's risky calls on {platform.machine()}")
+    arch, keys, spawns, clone3 = known
+    allow, refuse, absent = 0x7FFF0000, 0x00050000 | 1, 0x00050000 | 38  # ALLOW, ERRNO | EPERM, ERRNO | ENOSYS
+    load, equal, at_least, test, ret = 0x20, 0x15, 0x35, 0x45, 0x06  # BPF_LD|W|ABS, BPF_JMP|JEQ/JGE/JSET|K, BPF_RET|K
+    checks = [*[(number, "refuse") for number in keys], (clone3, "absent"), *[(number, "flags") for number in spawns]]
+    # The ends, after the checks: allow, refuse, absent, then the flags of clone and unshare (args[0]'s low word).
+    ends = 5 + len(checks)
+    label = {"refuse": ends + 1, "absent": ends + 2, "flags": ends + 3}
     program = [(load, 0, 0, 4), (equal, 1, 0, arch), (ret, 0, 0, refuse),  # seccomp_data.arch
-               (load, 0, 0, 0), (at_least, len(calls) + 1, 0, 0x40000000),  # seccomp_data.nr; x32 numbers
-               *[(equal, len(calls) - i, 0, number) for i, number in enumerate(calls)],
-               (ret, 0, 0, allow), (ret, 0, 0, refuse)]
+               (load, 0, 0, 0), (at_least, label["refuse"] - 5, 0, 0x40000000),  # seccomp_data.nr; x32 numbers
+               *[(equal, label[kind] - (6 + i), 0, number) for i, (number, kind) in enumerate(checks)],
+               (ret, 0, 0, allow), (ret, 0, 0, refuse), (ret, 0, 0, absent),
+               (load, 0, 0, 16), (test, 1, 0, NEW_NAMESPACES), (ret, 0, 0, allow), (ret, 0, 0, refuse)]
     code = b"".join(struct.pack("HBBI", *instruction) for instruction in program)
     buffer = ctypes.create_string_buffer(code, len(code))
 
@@ -336,7 +347,7 @@ def refuse_key_calls() -> None:
     libc = ctypes.CDLL(None, use_errno=True)
     fprog = Program(len(program), ctypes.addressof(buffer))
     if libc.prctl(38, 1, 0, 0, 0) or libc.prctl(22, 2, ctypes.byref(fprog), 0, 0):  # NO_NEW_PRIVS; SET_SECCOMP
-        raise OSError(ctypes.get_errno(), "the seccomp filter for the keyring calls could not be installed")
+        raise OSError(ctypes.get_errno(), "the seccomp filter for the kernel's risky calls could not be installed")
 
 
 def silence_output() -> None:
@@ -482,6 +493,7 @@ def prepare() -> None:
     global PRISTINE
     import torch
 
+    signal.signal(signal.SIGINT, signal.SIG_DFL)  # as pid 1 of its namespace, then deaf to a notebook's SIGINT
     torch.set_num_threads(1)
     from . import cases, probe  # noqa: F401  (imported before the student's code can shadow them)
 
@@ -514,10 +526,11 @@ def grade_job(job: dict, channel: int) -> None:
         def run(notebook=notebook, uid=uid, folder=folder, folder_fd=folder_fd):
             os.close(channel)
             os.close(folder_fd)
+            signal.signal(signal.SIGINT, signal.default_int_handler)  # the notebook's own, as in Python
             oom_score(1000)
             become(uid)
             set_limits(job["limits"])
-            refuse_key_calls()
+            refuse_kernel_calls()
             grade_notebook(notebook, plans, job["fresh_per_exercise"], folder, job["gpu_fraction"])
 
         status = isolated(run, float(notebook["budget"]))

@@ -48,9 +48,13 @@ for pid in {"1", str(os.getppid())}:
             pass
 '''
 
+# A right squeeze, then SIGINT to pid 1 (the harness): the students' uid may signal it without root.
+INTERRUPT = "import os, signal\nos.kill(1, signal.SIGINT)\n"
+
 STUDENTS = {
     "control": {"01_squeeze.ipynb": solved()},
     "forged_frames": {"01_squeeze.ipynb": with_cells(solved(), WRONG_SQUEEZE, FORGED_FRAMES)},
+    "interrupts_the_harness": {"01_squeeze.ipynb": with_cells(solved(), INTERRUPT)},
     "z_control_after": {"01_squeeze.ipynb": solved()},  # graded last (in the order of the ids)
 }
 
@@ -80,3 +84,9 @@ def test_frames_written_into_the_host_pipe_are_not_taken(graded):
     rows, _ = graded
     row = rows[("forged_frames", "squeeze")]
     assert row["status"] == "failed" and float(row["score"]) == 0.0, row["message"]
+
+
+def test_a_notebook_cannot_interrupt_the_harness(graded):
+    rows, _ = graded
+    row = rows[("interrupts_the_harness", "squeeze")]
+    assert row["status"] == "passed", row["message"]
