@@ -176,8 +176,9 @@ def bwrap_command(library: Path, job: Path | None, device: str, limits: Limits =
     folders = student_folders(limits)
     scratch = tmpfs_args({path: folders[path] for path in ("/dev/shm", "/tmp")})
     out = tmpfs_args({"/sandbox/out": folders["/sandbox/out"]})
-    if job is None:  # the server unshares each student's namespaces and brings up their loopback: without root it
-        job_folder, launch = ["--dir", "/sandbox/job"], SERVE  # needs these capabilities (dropped before student code)
+    if job is None:  # the server makes each student's folders at /sandbox/fresh, in namespaces of their own
+        job_folder, launch = ["--dir", "/sandbox/job", "--dir", "/sandbox/fresh"], SERVE
+        # without root it needs these capabilities for that (dropped before any student code runs)
         unshare += ["--cap-add", "CAP_SYS_ADMIN", "--cap-add", "CAP_NET_ADMIN"] if os.getuid() != 0 else []
     else:
         job_folder, launch = ["--ro-bind", str(job), "/sandbox/job"], LAUNCH

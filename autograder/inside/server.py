@@ -18,6 +18,7 @@ student's folders and IPC objects go with its namespaces.
 import ctypes
 import json
 import os
+import re
 import signal
 import socket
 
@@ -28,7 +29,9 @@ LAUNCH = "import sys; sys.path.insert(0, '/sandbox/lib'); import inside.server; 
 NEWNS, NEWUTS, NEWIPC, NEWPID, NEWNET = 0x20000, 0x4000000, 0x8000000, 0x20000000, 0x40000000
 MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_REMOUNT, MS_BIND, MS_REC, MS_PRIVATE = \
     1, 2, 4, 8, 32, 4096, 16384, 1 << 18
+MS_MOVE = 8192
 NOATIME, NODIRATIME, RELATIME = 1024, 2048, 1 << 21  # as mount(2) takes them (statvfs has RELATIME at 4096)
+HOLD = "/sandbox/fresh"  # an empty folder where each of a student's folders is made before it moves into place
 SETUP_FAILED = 70  # the exit status of a student's harness that could not set up the student's namespaces
 JOB_BYTES = 64 * 2**20  # a job is the student's code cells and the planned cases: far less
 
@@ -105,6 +108,34 @@ def fresh_proc() -> None:
             mount(path, path, None, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC)
 
 
+def fresh_tmpfs(target: str, size: int, mode: int) -> None:
+    """A new empty tmpfs on `target` that still holds the mounts made below it, read-only as they were (a Python
+    installation in a checkout under /tmp is bound there). It is made at HOLD, given recursive binds of those
+    mounts, then moved onto `target`."""
+    tmpfs(HOLD, size, mode)
+    for point in mounts_below(target):
+        place = HOLD
+        for part in os.path.relpath(point, target).split(os.sep):
+            place = os.path.join(place, part)
+            if not os.path.isdir(place):
+                os.mkdir(place)
+                os.chmod(place, 0o755)  # searchable by the notebooks' uids, as bubblewrap makes them
+        mount(point, place, None, MS_BIND | MS_REC)
+    mount(HOLD, target, None, MS_MOVE)
+
+
+def mounts_below(folder: str) -> list:
+    """The outermost mount points inside `folder`, from /proc/self/mountinfo (its octal escapes undone)."""
+    with open("/proc/self/mountinfo", encoding="utf-8", errors="surrogateescape") as handle:
+        points = sorted(re.sub(r"\\([0-7]{3})", lambda m: chr(int(m.group(1), 8)), line.split()[4])
+                        for line in handle)
+    outermost = []
+    for point in points:
+        if point.startswith(folder.rstrip("/") + "/") and not any(point.startswith(o + "/") for o in outermost):
+            outermost.append(point)
+    return outermost
+
+
 def read_only(target: str) -> None:
     """Remount `target` read-only in this mount namespace, keeping its other flags (a user namespace must)."""
     kept = os.statvfs(target).f_flag
@@ -121,7 +152,7 @@ def fresh_world(job: dict) -> None:
     for target in ("/", "/dev"):
         read_only(target)
     for target, (size, mode) in job["tmpfs"].items():
-        tmpfs(target, size, int(mode, 8))
+        fresh_tmpfs(target, size, int(mode, 8))
     fresh_proc()
     with open(os.path.join(harness.JOB, "job.json"), "w") as handle:
         json.dump(job, handle)

@@ -107,3 +107,31 @@ def test_a_sandbox_that_cannot_start_says_why_and_is_not_lent_again(settings, tm
         assert not warm.alive()
     finally:
         warm.close()
+
+
+SEES_THE_BIND = '''import os
+_kept = squeeze
+del squeeze
+marker = "/tmp/a-checkout/.venv/marker"
+if open(marker).read() == "bound" and not os.access(marker, os.W_OK) and not os.listdir("/tmp/a-checkout")[1:]:
+    squeeze = _kept
+'''
+
+
+def test_each_student_s_fresh_tmp_still_holds_what_was_bound_below_it(settings, tmp_path, monkeypatch):
+    """A checkout under /tmp (a CI's clone) has its Python installation bound below the sandbox's /tmp: the fresh
+    /tmp each student gets must still hold it, read-only as it was."""
+    installation = tmp_path / "installation"
+    installation.mkdir(mode=0o755)
+    (installation / "marker").write_text("bound")
+    (installation / "marker").chmod(0o644)
+    binds = sandbox.host_binds()
+    monkeypatch.setattr(sandbox, "host_binds", lambda: [*binds, *sandbox.searchable_parents(["/tmp/a-checkout/.venv"]),
+                                                        "--ro-bind", str(installation), "/tmp/a-checkout/.venv"])
+    warm = warm_sandbox.WarmSandbox(settings.library, "cpu", settings.limits, settings.confinement,
+                                    tmp_path / "server.log")
+    try:
+        for _ in range(2):  # and again for the next student
+            assert graded(settings, warm.lent, RIGHT, SEES_THE_BIND) == ("ok", "passed")
+    finally:
+        warm.close()
