@@ -45,8 +45,8 @@ def checked(result: int, what: str) -> None:
 
 
 def mount(source: str, target: str, kind: str | None, flags: int, data: str = "") -> None:
-    checked(libc.mount(source.encode(), target.encode(), kind.encode() if kind else None, flags,
-                       data.encode() or None), f"mount {target}")
+    checked(libc.mount(os.fsencode(source), os.fsencode(target), kind.encode() if kind else None, flags,
+                       data.encode() or None), f"mount {target}")  # paths as the file system names them
 
 
 def tmpfs(target: str, size: int, mode: int) -> None:

@@ -109,25 +109,27 @@ def test_a_sandbox_that_cannot_start_says_why_and_is_not_lent_again(settings, tm
         warm.close()
 
 
-SEES_THE_BIND = '''import os
+SEES_THE_BIND = """import os
 _kept = squeeze
 del squeeze
-marker = "/tmp/a-checkout/.venv/marker"
-if open(marker).read() == "bound" and not os.access(marker, os.W_OK) and not os.listdir("/tmp/a-checkout")[1:]:
+found = [name for name in os.listdir(b"/tmp") if name.startswith(b"a-checkout")]
+marker = b"/tmp/" + found[0] + b"/.venv/marker"
+if open(marker).read() == "bound" and not os.access(marker, os.W_OK) and os.listdir(b"/tmp/" + found[0]) == [b".venv"]:
     squeeze = _kept
-'''
+"""
 
 
-def test_each_student_s_fresh_tmp_still_holds_what_was_bound_below_it(settings, tmp_path, monkeypatch):
+@pytest.mark.parametrize("checkout", ["a-checkout", "a-checkout-\udcff"], ids=["utf-8", "not-utf-8"])
+def test_each_student_s_fresh_tmp_still_holds_what_was_bound_below_it(settings, tmp_path, monkeypatch, checkout):
     """A checkout under /tmp (a CI's clone) has its Python installation bound below the sandbox's /tmp: the fresh
-    /tmp each student gets must still hold it, read-only as it was."""
+    /tmp each student gets must still hold it, read-only as it was, whatever bytes its path holds."""
     installation = tmp_path / "installation"
     installation.mkdir(mode=0o755)
     (installation / "marker").write_text("bound")
     (installation / "marker").chmod(0o644)
-    binds = sandbox.host_binds()
-    monkeypatch.setattr(sandbox, "host_binds", lambda: [*binds, *sandbox.searchable_parents(["/tmp/a-checkout/.venv"]),
-                                                        "--ro-bind", str(installation), "/tmp/a-checkout/.venv"])
+    binds, bound = sandbox.host_binds(), f"/tmp/{checkout}/.venv"
+    monkeypatch.setattr(sandbox, "host_binds", lambda: [*binds, *sandbox.searchable_parents([bound]),
+                                                        "--ro-bind", str(installation), bound])
     warm = warm_sandbox.WarmSandbox(settings.library, "cpu", settings.limits, settings.confinement,
                                     tmp_path / "server.log")
     try:
