@@ -119,14 +119,14 @@ def answer(control: socket.socket, deadline: float) -> str:
 class Pool:
     """A batch's warm sandboxes, each lent to one student's grading process at a time."""
 
-    def __init__(self, settings, size: int, folder: Path):
-        self.settings, self.folder, self.started = settings, folder, 0
+    def __init__(self, settings, size: int):
+        self.settings, self.started = settings, 0
         self.idle = [self.start() for _ in range(size)]  # started now: torch loads while the students' cells are read
 
     def start(self) -> WarmSandbox:
         self.started += 1
         return WarmSandbox(self.settings.library, self.settings.device, self.settings.limits,
-                           self.settings.confinement, self.folder / f"warm-{self.started}.log")
+                           self.settings.confinement, self.settings.scratch / f"warm-{self.started}.log")
 
     def lend(self) -> WarmSandbox:
         while self.idle:

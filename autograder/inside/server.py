@@ -104,8 +104,8 @@ def fresh_proc() -> None:
     for corner in ("sys", "sysrq-trigger", "irq", "bus"):  # read-only, as bubblewrap leaves them
         path = f"/proc/{corner}"
         if os.path.exists(path):
-            mount(path, path, None, MS_BIND | MS_REC)
-            mount(path, path, None, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC)
+            mount(path, path, None, MS_BIND | MS_REC)  # a mount of its own, to be made read-only
+            read_only(path)
 
 
 def fresh_tmpfs(target: str, size: int, mode: int) -> None:
@@ -157,8 +157,7 @@ def fresh_world(job: dict) -> None:
     with open(os.path.join(harness.JOB, "job.json"), "w") as handle:
         json.dump(job, handle)
     os.chmod(os.path.join(harness.JOB, "job.json"), 0o644)
-    mount(harness.JOB, harness.JOB, None, MS_BIND)
-    mount(harness.JOB, harness.JOB, None, MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV)
+    read_only(harness.JOB)
     loopback_up()
     os.chdir("/tmp")
     if os.getuid() != 0:  # every process shares one uid here: none may keep the capabilities the server was given
@@ -167,9 +166,7 @@ def fresh_world(job: dict) -> None:
 
 def only_descriptors(keep: tuple) -> None:
     """Close every descriptor but `keep`; 0, 1 and 2 become /dev/null."""
-    null = os.open(os.devnull, os.O_RDWR)
-    for fd in (0, 1, 2):
-        os.dup2(null, fd)
+    harness.silence_output()
     highest = max((int(fd) for fd in os.listdir("/proc/self/fd")), default=2)
     for fd in range(3, highest + 1):
         if fd not in keep:
@@ -200,11 +197,16 @@ def student(job_fd: int, channel: int) -> None:
     os.close(job_fd)
     os.close(channel)
     _, status = os.waitpid(pid, 0)
-    os._exit(os.WEXITSTATUS(status) if os.WIFEXITED(status) else 128 + os.WTERMSIG(status))
+    os._exit(exit_code(status))
+
+
+def exit_code(status: int) -> int:
+    """A wait status as a shell gives it: the exit status, or 128 plus the signal that ended the process."""
+    return os.WEXITSTATUS(status) if os.WIFEXITED(status) else 128 + os.WTERMSIG(status)
 
 
 def ended(status: int) -> str:
-    code = os.WEXITSTATUS(status) if os.WIFEXITED(status) else 128 + os.WTERMSIG(status)
+    code = exit_code(status)
     if code == SETUP_FAILED:
         return "the warm sandbox could not give the student namespaces and folders of their own"
     return "ok" if code == 0 else f"the sandbox exited with status {code}"

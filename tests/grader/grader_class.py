@@ -77,12 +77,17 @@ def grade_without_root(submissions: Path, out: Path, timeout: float = TIMEOUT) -
                            capture_output=True, text=True, timeout=60)
     if probe.stdout.strip() != "1000":
         pytest.skip(f"no user namespace here: {probe.stderr.strip()[:200]}")
-    command = [sys.executable, "-m", "autograder", "grade", str(submissions), "--out", str(out), "--workers", "1",
-               "--timeout", str(timeout), "--no-progress", "--gradebook", str(out.parent / f"{out.name}.db"),
-               "--course-root", str(ROOT)]
-    run = subprocess.run(as_uid_1000(command), capture_output=True, text=True, timeout=900, cwd=ROOT)
+    run = subprocess.run(without_root_command(submissions, out, timeout), capture_output=True, text=True,
+                         timeout=900, cwd=ROOT)
     assert run.returncode == 0, run.stderr[-3000:]
     return run
+
+
+def without_root_command(submissions: Path, out: Path, timeout: float = TIMEOUT) -> list:
+    """`python -m autograder grade` on one worker, as uid 1000 in a user namespace."""
+    return as_uid_1000([sys.executable, "-m", "autograder", "grade", str(submissions), "--out", str(out),
+                        "--workers", "1", "--timeout", str(timeout), "--no-progress",
+                        "--gradebook", str(out.parent / f"{out.name}.db"), "--course-root", str(ROOT)])
 
 
 def scores(out: Path) -> dict:
@@ -100,4 +105,5 @@ def grades(out: Path) -> dict:
 
 
 __all__ = ["ROOT", "UNREADABLE", "WRONG_SQUEEZE", "course", "solved", "strip_metadata", "with_cells", "write_class",
-           "grade_class", "grade_without_root", "as_uid_1000", "scores", "grades", "shutil"]
+           "grade_class", "grade_without_root", "without_root_command", "as_uid_1000", "scores", "grades",
+           "shutil"]

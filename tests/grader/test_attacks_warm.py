@@ -12,14 +12,13 @@ be able to make a user namespace at all: the student `d_user_namespace` gets squ
 import os
 import secrets
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from autograder.grade import sandbox
 from autograder.grade.confinement import remove
-from grader_class import ROOT, TIMEOUT, as_uid_1000, grade_class, scores, solved, with_cells, write_class
+from grader_class import ROOT, grade_class, scores, solved, with_cells, without_root_command, write_class
 
 pytestmark = [pytest.mark.needs_course, pytest.mark.slow]
 
@@ -71,12 +70,10 @@ def grade_in_delegated_cgroup(submissions: Path, out: Path) -> str:
         delegated.mkdir()
     except OSError as error:
         pytest.skip(f"no cgroup can be made here: {error}")
-    command = [sys.executable, "-m", "autograder", "grade", str(submissions), "--out", str(out), "--workers", "1",
-               "--timeout", str(TIMEOUT), "--no-progress", "--gradebook", str(out.parent / f"{out.name}.db"),
-               "--course-root", str(ROOT)]
     try:
         run = subprocess.run(["sh", "-c", 'echo $$ > "$0" && exec "$@"', str(delegated / "cgroup.procs"),
-                              *as_uid_1000(command)], capture_output=True, text=True, timeout=900, cwd=ROOT)
+                              *without_root_command(submissions, out)], capture_output=True, text=True, timeout=900,
+                             cwd=ROOT)
     finally:
         remove(delegated)
     assert run.returncode == 0, run.stderr[-3000:]

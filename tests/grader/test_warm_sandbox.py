@@ -51,7 +51,7 @@ def graded(settings, lent, *cells, wall: float = 120.0) -> tuple:
 
 
 def test_one_sandbox_grades_students_one_after_another(settings):
-    pool = warm_sandbox.Pool(settings, 1, settings.scratch)
+    pool = warm_sandbox.Pool(settings, 1)
     try:
         warm = pool.lend()
         verdicts = []
@@ -66,7 +66,7 @@ def test_one_sandbox_grades_students_one_after_another(settings):
 
 
 def test_a_student_past_the_deadline_kills_the_sandbox_and_the_next_gets_a_new_one(settings):
-    pool = warm_sandbox.Pool(settings, 1, settings.scratch)
+    pool = warm_sandbox.Pool(settings, 1)
     try:
         first = pool.lend()
         assert graded(settings, first.lent, ENDLESS, wall=5.0) == ("timeout", "timeout")
