@@ -33,7 +33,6 @@ COPY_NAME = "inside"  # the name the copy is imported by (LAUNCH imports inside.
 SCRATCH_BYTES = 256 * 2**20  # /tmp
 SHM_BYTES = 16 * 2**20  # /dev/shm
 OUT_BYTES = 128 * 2**20  # the tmpfs holding the notebooks' result files
-JOB_FOLDER_BYTES = 80 * 2**20  # a warm sandbox's tmpfs for one student's job.json
 SANDBOX_MEMORY = 6 * 2**30  # all processes of one sandbox together, where a cgroup is available (above
 # PROCESS_MEMORY, so one greedy process gets a MemoryError before the whole sandbox is out of memory)
 PROCESS_MEMORY = 4 * 2**30  # address space of each process

@@ -100,9 +100,9 @@ def run_sandbox(grading: Grading, settings) -> Grading:
     if not grading.jobs:
         return grading
     plan = job_file(grading, settings)
-    if settings.warm is not None:
-        run = warm_sandbox.run(settings.warm, plan, settings.scratch, settings.limits, plan["wall"])
-    else:
+    run = None if settings.warm is None else \
+        warm_sandbox.run(settings.warm, plan, settings.scratch, settings.limits, plan["wall"])
+    if run is None:
         run = fresh_sandbox(plan, settings)
     grading.sandbox_status = run.status
     if run.status != "ok":

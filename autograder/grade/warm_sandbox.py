@@ -66,11 +66,18 @@ def kill(lent: Lent) -> None:
         pass
 
 
-def run(lent: Lent, job: dict, scratch: Path, limits: sandbox.Limits, wall_seconds: float) -> sandbox.SandboxRun:
-    """Grade one student's `job` in the warm sandbox `lent`; a sandbox that does not end the job cleanly is killed."""
-    job = dict(job, tmpfs={**sandbox.student_folders(limits), "/sandbox/job": (sandbox.JOB_FOLDER_BYTES, "755")})
+def run(lent: Lent, job: dict, scratch: Path, limits: sandbox.Limits, wall_seconds: float):
+    """Grade one student's `job` in the warm sandbox `lent`; a sandbox that does not end the job cleanly is killed.
+
+    None, and the sandbox untouched, for a job larger than a file the sandbox may write (its job.json, written
+    inside, is held to the file-size limit): that student gets a sandbox of their own, whose job.json is written
+    here."""
+    job = dict(job, tmpfs={**sandbox.student_folders(limits), "/sandbox/job": (limits.file_bytes + 2**20, "755")})
+    text = json.dumps(job).encode()
+    if len(text) > limits.file_bytes:
+        return None
     with tempfile.TemporaryFile(dir=scratch) as file:
-        file.write(json.dumps(job).encode())
+        file.write(text)
         file.flush()
         job_fd = os.open(f"/proc/self/fd/{file.fileno()}", os.O_RDONLY)  # the sandbox gets a read-only copy
     read_end, write_end = os.pipe()

@@ -33,7 +33,6 @@ MS_MOVE = 8192
 NOATIME, NODIRATIME, RELATIME = 1024, 2048, 1 << 21  # as mount(2) takes them (statvfs has RELATIME at 4096)
 HOLD = "/sandbox/fresh"  # an empty folder where each of a student's folders is made before it moves into place
 SETUP_FAILED = 70  # the exit status of a student's harness that could not set up the student's namespaces
-JOB_BYTES = 64 * 2**20  # a job is the student's code cells and the planned cases: far less
 
 libc = ctypes.CDLL(None, use_errno=True)
 
@@ -79,15 +78,9 @@ def drop_capabilities() -> None:
 
 
 def read_job(fd: int) -> dict:
-    chunks, size = [], 0
-    while size <= JOB_BYTES:
-        chunk = os.read(fd, 1 << 20)
-        if not chunk:
-            break
-        chunks.append(chunk)
-        size += len(chunk)
-    os.close(fd)
-    return json.loads(b"".join(chunks))
+    """The job the trusted side wrote (no larger than the sandbox's file-size limit: see warm_sandbox.run)."""
+    with os.fdopen(fd, "rb") as handle:
+        return json.load(handle)
 
 
 def fresh_proc() -> None:

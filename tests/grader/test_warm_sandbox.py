@@ -5,6 +5,7 @@ workers of tests/lms/test_lms_cluster.py start a sandbox per student, and their 
 the plain (warm) batch's byte for byte. What students of one warm sandbox can leave for each
 other: tests/grader/test_attacks_between_students.py.
 """
+import json
 import socket
 import time
 
@@ -135,5 +136,27 @@ def test_each_student_s_fresh_tmp_still_holds_what_was_bound_below_it(settings, 
     try:
         for _ in range(2):  # and again for the next student
             assert graded(settings, warm.lent, RIGHT, SEES_THE_BIND) == ("ok", "passed")
+    finally:
+        warm.close()
+
+
+def test_a_job_too_large_for_the_warm_sandbox_is_left_to_a_sandbox_of_its_own(settings):
+    """Five notebooks of up to NOTEBOOK_BYTES each make a job larger than any file a sandbox may write (its
+    job.json, written inside a warm sandbox): that student is graded in a sandbox of their own, the warm one
+    untouched."""
+    import dataclasses
+
+    from autograder.grade.cells import NOTEBOOK_BYTES
+    from autograder.grade.student import run_sandbox
+
+    warm = warm_sandbox.WarmSandbox(settings.library, "cpu", settings.limits, settings.confinement,
+                                    settings.scratch / "large.log")
+    try:
+        grading = Grading("s", "s", {}, jobs={"01_squeeze": [RIGHT, "#" + "x" * (4 * NOTEBOOK_BYTES)]})
+        assert len(json.dumps(job_file(grading, settings))) > settings.limits.file_bytes
+        grading = run_sandbox(grading, dataclasses.replace(settings, warm=warm.lent))
+        rows, _ = score_notebooks(grading, settings)
+        assert (grading.sandbox_status, rows[0]["status"]) == ("ok", "passed")
+        assert warm.alive() and graded(settings, warm.lent, RIGHT) == ("ok", "passed")
     finally:
         warm.close()
