@@ -105,6 +105,17 @@ def single_thread(request):
     torch.set_num_threads(before)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def warm_sandboxes_kept_between_batches():
+    """The suite grades batch after batch in each process: a batch takes the warm sandboxes an earlier one kept
+    (autograder/grade/warm_sandbox.py), instead of loading torch in new ones."""
+    from autograder.grade import warm_sandbox
+
+    kept = warm_sandbox.keep_between_batches()
+    yield kept
+    kept.close()
+
+
 def chromium_finder():
     """scripts/find_chromium.py, the one place that says which Chromium the browser tests use."""
     spec = importlib.util.spec_from_file_location("find_chromium", ROOT / "scripts" / "find_chromium.py")

@@ -220,7 +220,7 @@ def run_students(pending: list, settings: Settings, workers: int, progress: bool
 
     context = worker_context()
     queue, running, records = list(pending), {}, []
-    pool = warm_sandbox.Pool(settings, workers) if warm_sandbox.usable(settings) else None
+    pool = warm_sandbox.Pool(settings, workers, warm_sandbox.KEPT) if warm_sandbox.usable(settings) else None
     limit = student_deadline(settings)
     bar = tqdm(total=len(pending), desc="grading", unit="student", file=sys.stderr, disable=not progress,
                dynamic_ncols=True)

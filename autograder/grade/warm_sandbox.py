@@ -6,19 +6,30 @@ read. Per student the trusted side sends the job as a read-only file and the wri
 result pipe, reads that pipe to its end (capped, with the student's deadline) and then the server's
 word on how the student's child ended. A sandbox that ran past a deadline, sent too much, died, or
 whose student's grading process died is killed; the next student gets a new one.
+
+A process that grades batch after batch (a notebook, a course's server, the test suite) may keep its idle warm
+sandboxes for its next batches (`keep_between_batches`): what a sandbox holds between students, the server's
+memory from before any job, is the same between batches.
 """
+import atexit
+import hashlib
 import json
 import os
 import select
+import shutil
 import signal
 import socket
 import subprocess
 import tempfile
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from . import sandbox
+from .confinement import open_confinement
+
+KEEP_SECONDS = 600.0  # an idle kept sandbox still holds torch's memory: closed after this long unused
 
 
 @dataclass
@@ -124,14 +135,21 @@ def answer(control: socket.socket, deadline: float) -> str:
 
 
 class Pool:
-    """A batch's warm sandboxes, each lent to one student's grading process at a time."""
+    """A batch's warm sandboxes, each lent to one student's grading process at a time; with `kept`, the idle
+    sandboxes kept from earlier batches that fit its settings are taken first, and its own are kept at the end."""
 
-    def __init__(self, settings, size: int):
+    def __init__(self, settings, size: int, kept: "Kept | None" = None):
         self.settings, self.started = settings, 0
-        self.idle = [self.start() for _ in range(size)]  # started now: torch loads while the students' cells are read
+        self.kept = kept if kept is not None and kept.fits(settings) else None
+        self.key = self.kept.key(settings) if self.kept else None
+        taken = self.kept.take(self.key, size) if self.kept else []
+        # the others start now: torch loads while the students' cells are read
+        self.idle = taken + [self.start() for _ in range(size - len(taken))]
 
     def start(self) -> WarmSandbox:
         self.started += 1
+        if self.kept:
+            return self.kept.start(self.key, self.settings)
         return WarmSandbox(self.settings.library, self.settings.device, self.settings.limits,
                            self.settings.confinement, self.settings.scratch / f"warm-{self.started}.log")
 
@@ -152,8 +170,111 @@ class Pool:
 
     def close(self) -> None:
         for warm in self.idle:
-            warm.close()
+            self.kept.keep(self.key, warm) if self.kept else warm.close()
         self.idle = []
+
+
+class Kept:
+    """Idle warm sandboxes a process keeps between its batches, by what they were started with: the library's
+    content, the device and the limits. They run from a library folder and cgroups of the process, not of the batch
+    that started them (its folders go with it), and are closed after `seconds` idle, by `close` and at exit.
+
+    bubblewrap dies with the thread that started it (--die-with-parent): one kept from a batch graded in a thread
+    that has ended is found dead and replaced.
+    """
+
+    def __init__(self, seconds: float = KEEP_SECONDS):
+        self.seconds, self.pid = seconds, os.getpid()
+        self.home = Path(tempfile.mkdtemp(prefix="autograder-warm-"))
+        self.confinement = open_confinement(self.home.name)
+        self.libraries, self.idle, self.started = {}, {}, 0  # digest -> folder; key -> [(WarmSandbox, kept at)]
+        self.lock, self.timer = threading.Lock(), None
+        atexit.register(self.close)
+
+    def fits(self, settings) -> bool:
+        """Sandboxes confined here are confined as the batch promises (its fingerprint names the mechanism)."""
+        return self.confinement.mechanism == settings.confinement.mechanism and self.pid == os.getpid()
+
+    def key(self, settings) -> tuple:
+        digest = hashlib.sha256()
+        for path in sorted(p for p in settings.library.rglob("*") if p.is_file()):
+            digest.update(path.relative_to(settings.library).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+        with self.lock:
+            if digest.hexdigest() not in self.libraries:
+                folder = self.home / f"library-{len(self.libraries)}"
+                shutil.copytree(settings.library, folder)
+                self.libraries[digest.hexdigest()] = folder
+        return digest.hexdigest(), settings.device, settings.limits
+
+    def start(self, key: tuple, settings) -> WarmSandbox:
+        with self.lock:
+            self.started += 1
+            log = self.home / f"warm-{self.started}.log"
+        return WarmSandbox(self.libraries[key[0]], settings.device, settings.limits, self.confinement, log)
+
+    def take(self, key: tuple, most: int) -> list:
+        """Up to `most` of the idle sandboxes kept under `key` that are still alive (the dead are closed), the last
+        kept first."""
+        taken = []
+        with self.lock:
+            waiting = self.idle.get(key, [])
+            while waiting and len(taken) < most:
+                warm, _ = waiting.pop()
+                taken.append(warm) if warm.alive() else warm.close()
+        return taken
+
+    def keep(self, key: tuple, warm: WarmSandbox) -> None:
+        with self.lock:
+            if not warm.alive() or self.pid != os.getpid():
+                warm.close()
+                return
+            self.idle.setdefault(key, []).append((warm, time.monotonic()))
+            if self.timer is None:
+                self.sweep_later(self.seconds)
+
+    def sweep_later(self, seconds: float) -> None:
+        self.timer = threading.Timer(seconds, self.sweep)
+        self.timer.daemon = True
+        self.timer.start()
+
+    def sweep(self) -> None:
+        """Close the sandboxes idle for `seconds`; come back for the others when theirs is up."""
+        now = time.monotonic()
+        with self.lock:
+            self.timer = None
+            for waiting in self.idle.values():
+                for warm, since in [w for w in waiting if now - w[1] >= self.seconds]:
+                    waiting.remove((warm, since))
+                    warm.close()
+            left = [since for waiting in self.idle.values() for _, since in waiting]
+            if left:
+                self.sweep_later(max(0.0, min(left) + self.seconds - now))
+
+    def close(self) -> None:
+        """Close every kept sandbox, its cgroups and its folder (also at exit)."""
+        if self.pid != os.getpid():  # a forked child holds a copy: the sandboxes are its parent's
+            return
+        with self.lock:
+            if self.timer is not None:
+                self.timer.cancel()
+                self.timer = None
+            for waiting in self.idle.values():
+                for warm, _ in waiting:
+                    warm.close()
+            self.idle = {}
+        self.confinement.close()
+        shutil.rmtree(self.home, ignore_errors=True)
+
+
+KEPT = None  # this process's Kept, once `keep_between_batches` has been called
+
+
+def keep_between_batches(seconds: float = KEEP_SECONDS) -> Kept:
+    """From now on this process keeps its batches' idle warm sandboxes for its next batches, `seconds` at most."""
+    global KEPT
+    if KEPT is None or KEPT.pid != os.getpid():
+        KEPT = Kept(seconds)
+    return KEPT
 
 
 def usable(settings) -> bool:

@@ -1,13 +1,14 @@
 """Attacks between students graded one after another by the same worker: nothing of one reaches the next.
 
-One batch with one worker grades the students in order of their ids, once with root and once without. The
-planter (graded first) leaves a trace in every channel of leftover_channels.CHANNELS, from each of its
-notebooks (a trace tied to a uid then meets every finder's notebook, should uids repeat). Each finder hands
-in notebooks with some exercises solved and then taken away again; a cell gives an exercise back only when
-it finds its channel's trace, so a finder that scores on an exercise has found a trace (one exercise per
-channel, so a failure names the channel). The self-check students plant and look in the same notebook: they
-show that each finder does see its trace when one is there. The planter and an honest student are the
-controls that grading itself still works.
+One worker grades the students in order of their ids, once with root and once without. With root the planter is
+graded in a batch of its own and the class in the next batch of the same process, by the warm sandbox kept from
+the planter's (warm_sandbox.keep_between_batches): nothing crosses batches either. The planter (graded first)
+leaves a trace in every channel of leftover_channels.CHANNELS, from each of its notebooks (a trace tied to a uid
+then meets every finder's notebook, should uids repeat). Each finder hands in notebooks with some exercises solved
+and then taken away again; a cell gives an exercise back only when it finds its channel's trace, so a finder that
+scores on an exercise has found a trace (one exercise per channel, so a failure names the channel). The self-check
+students plant and look in the same notebook: they show that each finder does see its trace when one is there. The
+planter and an honest student are the controls that grading itself still works.
 """
 import json
 from typing import NamedTuple
@@ -15,7 +16,7 @@ from typing import NamedTuple
 import pytest
 from leftover_channels import CHANNELS, KEY_SYSCALLS, Traces, hide, remove_planted_keys
 
-from autograder.grade import sandbox
+from autograder.grade import sandbox, warm_sandbox
 from grader_class import grade_class, grade_without_root, scores, solved, with_cells, write_class
 
 pytestmark = [pytest.mark.needs_course, pytest.mark.slow]
@@ -80,6 +81,14 @@ class Graded(NamedTuple):
     order: list  # student ids in the order they were graded
     records: dict  # student -> their saved record (notes included)
     keys_left: list  # uids whose kernel keyrings still held a planted key after the batch
+    sandboxes: tuple  # as root: (the sandbox kept last, sandboxes started) after the planter's batch, the class's
+
+
+def last_kept() -> tuple:
+    """(the pid of the warm sandbox this process kept last, how many it has started): the next batch takes it first."""
+    kept = warm_sandbox.KEPT
+    return max(((since, warm.process.pid) for waiting in kept.idle.values() for warm, since in waiting),
+               default=(0, None))[1], kept.started
 
 
 @pytest.fixture(scope="module", params=["as root", "without root"])
@@ -90,10 +99,16 @@ def graded(request, tmp_path_factory):
         pytest.skip("bubblewrap does not work here: without it students are not separated at all")
     traces = Traces.new()
     folder = tmp_path_factory.mktemp("between")
-    submissions, out = write_class(folder / "class", the_class(traces)), folder / "results"
+    students = the_class(traces)
+    submissions, out = write_class(folder / "class", students), folder / "results"
+    sandboxes = ()
     try:
         if request.param == "as root":
-            rows = grade_class(submissions, out, workers=1)
+            assert warm_sandbox.KEPT is not None, "the suite keeps warm sandboxes between batches (tests/conftest.py)"
+            grade_class(write_class(folder / "planter", {PLANTER: students[PLANTER]}), out, workers=1)
+            after_planter = last_kept()
+            rows = grade_class(submissions, out, workers=1)  # the planter's record is reused: graded once
+            sandboxes = (after_planter, last_kept())
         else:
             grade_without_root(submissions, out)
             rows = scores(out)
@@ -101,7 +116,14 @@ def graded(request, tmp_path_factory):
         keys_left = remove_planted_keys(traces)
     records = sorted((out / "students").glob("*.json"), key=lambda p: p.stat().st_mtime_ns)
     return Graded(rows, [p.stem for p in records], {p.stem: json.loads(p.read_text("utf-8")) for p in records},
-                  keys_left)
+                  keys_left, sandboxes)
+
+
+def test_as_root_the_class_is_graded_by_the_sandbox_kept_from_the_planters_batch(graded):
+    if not graded.sandboxes:
+        pytest.skip("without root the grader runs as a command of its own: one batch")
+    after_planter, after_class = graded.sandboxes
+    assert after_planter[0] is not None and after_class == after_planter, graded.sandboxes
 
 
 def test_one_worker_grades_the_planter_first_and_the_self_checks_after_every_finder(graded):

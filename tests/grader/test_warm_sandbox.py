@@ -1,11 +1,16 @@
-"""A warm sandbox grades one student after another, and one that did not end a student cleanly is never lent again.
+"""A warm sandbox grades one student after another, and one that did not end a student cleanly is never lent again;
+a process that keeps its idle warm sandboxes lends them to its next batch started the same way, and to no other.
 
 That a warm batch scores exactly as a sandbox per student does is tested elsewhere: the Dask
 workers of tests/lms/test_lms_cluster.py start a sandbox per student, and their scores must equal
 the plain (warm) batch's byte for byte. What students of one warm sandbox can leave for each
 other: tests/grader/test_attacks_between_students.py.
 """
+import dataclasses
 import json
+import os
+import shutil
+import signal
 import socket
 import time
 
@@ -160,3 +165,62 @@ def test_a_job_too_large_for_the_warm_sandbox_is_left_to_a_sandbox_of_its_own(se
         assert warm.alive() and graded(settings, warm.lent, RIGHT) == ("ok", "passed")
     finally:
         warm.close()
+
+
+def ended(warm, seconds: float = 30.0) -> bool:
+    deadline = time.monotonic() + seconds
+    while warm.process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return warm.process.poll() is not None
+
+
+def test_a_kept_sandbox_grades_the_next_batch_started_the_same_way_and_no_other(settings, tmp_path):
+    kept = warm_sandbox.Kept(seconds=600)
+    try:
+        first = warm_sandbox.Pool(settings, 1, kept)
+        warm = first.lend()
+        assert graded(settings, warm.lent, RIGHT) == ("ok", "passed")
+        first.give_back(warm, clean=True)
+        first.close()  # kept, not closed: the batch's own folders may go
+        assert warm.alive() and first.started == 1
+
+        # the next batch builds its own library, with the same content
+        library = sandbox.build_library(tmp_path / "next-library")
+        same = dataclasses.replace(settings, library=library)
+        other_limits = dataclasses.replace(same, limits=sandbox.Limits(processes=settings.limits.processes + 1))
+        shutil.copytree(settings.library, tmp_path / "changed")
+        (tmp_path / "changed" / "inside" / "added.py").write_text("")
+        other_library = dataclasses.replace(same, library=tmp_path / "changed")
+        for other in (other_limits, other_library):
+            assert kept.take(kept.key(other), 1) == []
+
+        second = warm_sandbox.Pool(same, 1, kept)
+        assert second.started == 0 and second.lend() is warm
+        assert graded(same, warm.lent, WRONG) == ("ok", "failed")
+        second.give_back(warm, clean=True)
+        second.close()
+
+        os.killpg(warm.process.pid, signal.SIGKILL)  # a kept sandbox that died is never lent
+        assert ended(warm)
+        third = warm_sandbox.Pool(same, 1, kept)
+        replaced = third.lend()
+        assert third.started == 1 and replaced is not warm
+        assert graded(same, replaced.lent, RIGHT) == ("ok", "passed")
+        third.give_back(replaced, clean=True)
+        third.close()
+    finally:
+        kept.close()
+    assert ended(replaced, 5) and not kept.home.exists()
+    assert not any(root.exists() for _, root in kept.confinement.roots)
+
+
+def test_an_idle_kept_sandbox_is_closed_after_its_time(settings):
+    kept = warm_sandbox.Kept(seconds=1.0)
+    try:
+        pool = warm_sandbox.Pool(settings, 1, kept)
+        warm = pool.idle[0]
+        pool.close()
+        assert warm.alive()
+        assert ended(warm, 30) and kept.take(kept.key(settings), 1) == []
+    finally:
+        kept.close()
