@@ -7,12 +7,15 @@ from typing import NamedTuple
 import pytest
 from lms_class import LAYOUTS, TIMEOUT, entries, write_zip
 
-# Grades each layout's zip, then reports each batch's summary and the Dask modules the grading imported.
+# Grades each layout's zip, then reports each batch's summary and the Dask modules the grading imported; one warm
+# sandbox, kept from batch to batch, grades them all.
 GRADE_EACH = f"""
 import json, sys
 from pathlib import Path
+from autograder.grade import warm_sandbox
 from autograder.grade.batch import grade
 
+warm_sandbox.keep_between_batches()
 summaries = {{}}
 for layout, (archive, out) in json.loads(sys.argv[1]).items():
     summaries[layout] = grade(Path(archive), Path(out), workers=1, timeout={TIMEOUT}, progress=False,
