@@ -7,6 +7,12 @@ cost of one more student follow from the two:
 
     per student = (cpu(N) - cpu(1)) / (N - 1)        per batch = cpu(1) - per student
 
+A process that grades batch after batch may keep its warm sandboxes between them
+(``warm_sandbox.keep_between_batches``): the next batch's cost, with and without, comes from one process grading a
+one-student class once and twice:
+
+    next batch = cpu(twice) - cpu(once)
+
 Then it times the harness's start-up phases in the sandbox's environment (outside bubblewrap,
 each in a fresh interpreter): ``import torch``, the meta-kernel warm-up, the notebooks' imports.
 Processor seconds are less sensitive than wall seconds to a shared machine's load; the load
@@ -91,6 +97,29 @@ def batch(base: Path, students: int, workers: int) -> tuple:
                      str(results / "gradebook.db")], with_scripts_on_path())
 
 
+# Grades the class in argv[2] into each results folder after it, one batch each, in this one process; keeps the
+# warm sandboxes between the batches when argv[1] is "keep".
+BATCHES = """
+import sys
+from pathlib import Path
+from autograder.grade import warm_sandbox
+from autograder.grade.batch import grade
+
+if sys.argv[1] == "keep":
+    warm_sandbox.keep_between_batches()
+for out in sys.argv[3:]:
+    grade(Path(sys.argv[2]), Path(out), workers=1, progress=False, gradebook=Path(out) / "gradebook.db")
+"""
+
+
+def batches_in_one_process(base: Path, count: int, keep: bool) -> float:
+    """Processor seconds of one process grading a one-student class `count` times, keeping sandboxes or not."""
+    typical_class(base / "one", 1)
+    outs = [str(base / f"out-{keep}-{count}-{i}") for i in range(count)]
+    return measured([sys.executable, "-c", BATCHES, "keep" if keep else "no", str(base / "one"), *outs],
+                    with_scripts_on_path())[1]
+
+
 def phases(repeats: int) -> list:
     """[(phase, processor seconds it adds to the earlier phases)], the least of `repeats` runs each."""
     with tempfile.TemporaryDirectory() as scratch:
@@ -123,6 +152,12 @@ def main() -> None:
               f"load {os.getloadavg()[0]:.1f}")
     student = (many[1] - one[1]) / (args.students - 1)
     print(f"per student: {student:.2f} processor-s; per batch (fixed): {one[1] - student:.2f} processor-s")
+    with tempfile.TemporaryDirectory(prefix="sandbox-cost-") as tmp:
+        once = batches_in_one_process(Path(tmp), 1, keep=False)
+        fresh = batches_in_one_process(Path(tmp), 2, keep=False) - once
+        kept = batches_in_one_process(Path(tmp), 2, keep=True) - once
+    print(f"the next batch of one student in the same process: {fresh:.2f} processor-s, {kept:.2f} with the warm "
+          f"sandbox kept ({kept / fresh:.2f}x)")
 
 
 if __name__ == "__main__":
