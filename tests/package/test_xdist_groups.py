@@ -39,3 +39,11 @@ def test_a_shared_fixture_used_outside_its_group_stops_the_collection(fixture):
     placed = SimpleNamespace(nodeid=f"{prefix}::test_x" if prefix.endswith(".py") else f"{prefix}test_x.py::test_x",
                              fixturenames=[fixture])
     suite.check_group(placed)
+
+
+def test_every_scope_started_first_exists_and_comes_before_the_others():
+    for scope in suite.HEAVIEST:
+        assert scope in suite.SHARED or (ROOT / scope).is_file(), f"{scope}: no such group or test file"
+    ranks = [suite.heaviest_first(f"{path}::test_x") for path in
+             ("tests/book/test_book_links.py", "tests/notebooks/test_nbgrader.py", "tests/reference/test_gpu.py")]
+    assert ranks == sorted(ranks) and ranks[0] < ranks[-1] == len(suite.HEAVIEST)
