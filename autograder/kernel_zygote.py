@@ -39,7 +39,9 @@ MESSAGE = 1 << 20  # the largest request: argv, environment and working folder a
 # Variables that differ from kernel to kernel of one launching process, and are read only once a kernel
 # runs (JPY_PARENT_PID is the same for all, and ipykernel.kernelapp reads it at import: the zygote has it).
 PER_KERNEL = ("JPY_SESSION_NAME",)
-BOOTSTRAP = "import sys; sys.argv.pop(0); __file__ = sys.argv[0]; exec(compile(open(__file__).read(), __file__, 'exec'))"
+# `python -c` runs this file as __main__ with nothing put on sys.path but the working folder (removed at once)
+BOOTSTRAP = ("import sys; sys.argv.pop(0); __file__ = sys.argv[0]; "
+             "exec(compile(open(__file__).read(), __file__, 'exec'))")
 
 
 def zygote_key(argv0: str, env: dict) -> tuple:
