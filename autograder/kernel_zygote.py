@@ -6,7 +6,8 @@ and environment, one zygote process: that interpreter, given that environment, i
 third-party modules once and waits. Each kernel is then forked from it and becomes a real ipykernel:
 in the child, a new session (so that killpg reaches it), the launch's working folder, environment,
 stdin, stdout and stderr, ``sys.path[0]`` as ``python -m`` sets it, and the kernelspec's module run as
-``__main__`` with the kernelspec's arguments.
+``__main__`` with the kernelspec's arguments. The interpreter's options (``-Xfrozen_modules=off``) are
+the zygote's.
 
 - The course's own package is never imported in a zygote: a kernel imports it as a fresh one would.
 - Nothing the zygote imports starts a thread that matters, a zmq context or an event loop (the kernel
@@ -16,8 +17,8 @@ stdin, stdout and stderr, ``sys.path[0]`` as ``python -m`` sets it, and the kern
   of the kernel's own; the provisioner holds a pidfd of the kernel, so a signal never reaches a
   reused pid.
 - A zygote ends when the process that started it closes its end of their control socket (at exit,
-  however it exits). Where a zygote cannot start, or the kernelspec is not ``python -m module``, the
-  kernel is launched as `LocalProvisioner` would.
+  however it exits). Where a zygote cannot start, or the kernelspec is not ``python [-X...] -m module``,
+  the kernel is launched as `LocalProvisioner` would.
 """
 import asyncio
 import atexit
@@ -36,26 +37,37 @@ from jupyter_client.provisioning import LocalProvisioner
 PRELOAD = ("ipykernel.kernelapp", "torch", "torch._dynamo")  # third-party only, never `autograder`
 START_TIMEOUT = 300  # seconds for a zygote's imports on a busy machine
 MESSAGE = 1 << 20  # the largest request: argv, environment and working folder as JSON
-# Variables that differ from kernel to kernel of one launching process, and are read only once a kernel
-# runs (JPY_PARENT_PID is the same for all, and ipykernel.kernelapp reads it at import: the zygote has it).
-PER_KERNEL = ("JPY_SESSION_NAME",)
+# Variables that differ from kernel to kernel of one launching process (pytest sets PYTEST_CURRENT_TEST for
+# each test), read only once a kernel runs: a zygote is shared across them, each kernel gets its own value.
+# JPY_PARENT_PID is the same for all, and ipykernel.kernelapp reads it at import: the zygote has it.
+PER_KERNEL = ("JPY_SESSION_NAME", "PYTEST_CURRENT_TEST")
 # `python -c` runs this file as __main__ with nothing put on sys.path but the working folder (removed at once)
 BOOTSTRAP = ("import sys; sys.argv.pop(0); __file__ = sys.argv[0]; "
              "exec(compile(open(__file__).read(), __file__, 'exec'))")
 
 
-def zygote_key(argv0: str, env: dict) -> tuple:
-    """What a zygote is shared by: the interpreter and the environment less the PER_KERNEL variables."""
-    return (argv0, tuple(sorted((k, v) for k, v in env.items() if k not in PER_KERNEL)))
+def split_command(cmd: list):
+    """(the interpreter and its options, the module, its arguments) of ``python [-X...] -m module args``;
+    None for any other command."""
+    start = cmd.index("-m", 1) if "-m" in cmd[1:-1] else 0
+    if not start or not all(option.startswith("-") and option not in ("-", "-c") for option in cmd[1:start]):
+        return None
+    return cmd[:start], cmd[start + 1], cmd[start + 2:]
+
+
+def zygote_key(interpreter: list, env: dict) -> tuple:
+    """What a zygote is shared by: the interpreter with its options, the environment less PER_KERNEL."""
+    return (tuple(interpreter), tuple(sorted((k, v) for k, v in env.items() if k not in PER_KERNEL)))
 
 
 class Zygote:
     """One zygote process and the provisioner's end of its control socket."""
 
-    def __init__(self, argv0: str, env: dict):
+    def __init__(self, interpreter: list, env: dict):
         self.control, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         env = {k: v for k, v in env.items() if k not in PER_KERNEL}
-        self.process = subprocess.Popen([argv0, "-c", BOOTSTRAP, __file__, str(theirs.fileno())], env=env,
+        command = [*interpreter, "-c", BOOTSTRAP, __file__, str(theirs.fileno())]
+        self.process = subprocess.Popen(command, env=env,
                                         stdin=subprocess.DEVNULL, pass_fds=[theirs.fileno()], start_new_session=True)
         theirs.close()
         self.ready = False
@@ -110,12 +122,13 @@ class ZygoteProvisioner(LocalProvisioner):
         env = {**(kwargs.get("env") or os.environ), "JPY_PARENT_PID": str(os.getpid())}  # as launch_kernel sets it
         cwd = str(kwargs.get("cwd") or os.getcwd())
         inherits = all(kwargs.get(name) is None for name in ("stdin", "stdout", "stderr", "independent"))
-        zygote = await self._zygote(cmd[0], env) if len(cmd) >= 3 and cmd[1] == "-m" and inherits else None
+        command = split_command(cmd)
+        zygote = await self._zygote(command[0], env) if command and inherits else None
         if zygote is None:
             return await super().launch_kernel(cmd, **kwargs)
         self.connection, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         stdin, self.stdin = os.pipe()
-        request = json.dumps({"argv": cmd, "env": env, "cwd": cwd}).encode()
+        request = json.dumps({"module": command[1], "arguments": command[2], "env": env, "cwd": cwd}).encode()
         try:
             socket.send_fds(zygote.control, [request], [theirs.fileno(), stdin, 1, 2])
             reply, fds = await self._receive()
@@ -133,22 +146,22 @@ class ZygoteProvisioner(LocalProvisioner):
         self.cwd = cwd
         return self.connection_info
 
-    async def _zygote(self, argv0: str, env: dict):
+    async def _zygote(self, interpreter: list, env: dict):
         """The started zygote for this interpreter and environment, started if need be; None where none can be."""
-        key = zygote_key(argv0, env)
+        key = zygote_key(interpreter, env)
         if key in FAILED:
             return None
         zygote = ZYGOTES.get(key)
         if zygote is None or not zygote.alive():
             try:
-                zygote = ZYGOTES[key] = Zygote(argv0, env)
+                zygote = ZYGOTES[key] = Zygote(interpreter, env)
             except OSError as error:
-                self.log.warning("No kernel zygote for %s (%s): launching kernels as usual", argv0, error)
+                self.log.warning("No kernel zygote for %s (%s): launching kernels as usual", interpreter, error)
                 FAILED.add(key)
                 return None
         if await zygote.started():
             return zygote
-        self.log.warning("The kernel zygote for %s did not start: launching kernels as usual", argv0)
+        self.log.warning("The kernel zygote for %s did not start: launching kernels as usual", interpreter)
         FAILED.add(key)
         ZYGOTES.pop(key, None)
         zygote.process.kill()
@@ -268,9 +281,8 @@ def become_kernel(request: dict) -> None:
     sys.path.insert(0, os.getcwd())  # as `python -m` does
     if "numpy.random" in sys.modules:
         sys.modules["numpy.random"].seed()
-    _, _, module, *arguments = request["argv"]
-    sys.argv = [module, *arguments]
-    runpy.run_module(module, run_name="__main__", alter_sys=True)
+    sys.argv = [request["module"], *request["arguments"]]
+    runpy.run_module(request["module"], run_name="__main__", alter_sys=True)
 
 
 def zygote_main() -> None:
