@@ -188,16 +188,19 @@ asyncio.run(main())
 """
 
 
-def test_zygotes_end_with_the_process_that_started_them():
-    launcher = subprocess.run([sys.executable, "-c", LAUNCHER], capture_output=True, text=True, timeout=300)
-    assert launcher.returncode == -signal.SIGKILL, launcher.stderr
-    started = json.loads(launcher.stdout)
+def test_zygotes_end_with_the_process_that_started_them(tmp_path):
+    output = tmp_path / "output"  # a file: a pipe would stay open while a zygote or kernel holds it
+    with open(output, "w") as file:
+        code = subprocess.run([sys.executable, "-c", LAUNCHER], stdout=file, stderr=subprocess.STDOUT, timeout=300)
+    assert code.returncode == -signal.SIGKILL, output.read_text()
+    started = json.loads(output.read_text().splitlines()[-1])
     kernel, zygotes = started["kernel"], started["zygotes"]
     try:
         assert len(zygotes) == 1 and all(gone(pid) for pid in zygotes)
-    finally:
-        if not gone(kernel, within=5):  # its parent poller sees init adopt it; a subreaper would not
-            os.kill(kernel, signal.SIGKILL)
+    finally:  # nothing left behind, even where the test fails
+        for pid in [kernel, *zygotes]:
+            if not gone(pid, within=5):  # the kernel's parent poller sees init adopt it; a subreaper would not
+                os.kill(pid, signal.SIGKILL)
 
 
 def test_where_no_zygote_starts_the_kernel_is_launched_as_usual(monkeypatch):
