@@ -12,7 +12,7 @@ the zygote's.
 - The course's own package is never imported in a zygote: a kernel imports it as a fresh one would.
 - Nothing the zygote imports starts a thread that matters, a zmq context or an event loop (the kernel
   makes them after the fork); OpenBLAS's idle pool is rebuilt after a fork by OpenBLAS itself. The
-  string-hash seed is the zygote's, numpy's global generator is reseeded in each child.
+  string-hash seed is the zygote's; numpy's and torch's global generators are reseeded in each child.
 - The kernel is the zygote's child: the zygote reaps it and sends its exit code over a socket pair
   of the kernel's own; the provisioner holds a pidfd of the kernel, so a signal never reaches a
   reused pid.
@@ -271,6 +271,15 @@ def serve(control: socket.socket) -> dict:
             socket.send_fds(connection, [json.dumps({"pid": pid}).encode()], [pidfd])
 
 
+def reseed() -> None:
+    """New seeds for the generators a fresh process seeds at random, or every kernel of a zygote would draw
+    the same numbers (Python's `random` reseeds itself after a fork)."""
+    if "numpy.random" in sys.modules:
+        sys.modules["numpy.random"].seed()
+    if "torch" in sys.modules:
+        sys.modules["torch"].default_generator.seed()
+
+
 def become_kernel(request: dict) -> None:
     """In the forked child: the launch's folder and environment, then ``python -m <module> <args>``."""
     import runpy
@@ -279,8 +288,7 @@ def become_kernel(request: dict) -> None:
     os.environ.clear()
     os.environ.update(request["env"])
     sys.path.insert(0, os.getcwd())  # as `python -m` does
-    if "numpy.random" in sys.modules:
-        sys.modules["numpy.random"].seed()
+    reseed()
     sys.argv = [request["module"], *request["arguments"]]
     runpy.run_module(request["module"], run_name="__main__", alter_sys=True)
 

@@ -23,17 +23,19 @@ from autograder.kernels import IPCKernelManager
 pytestmark = pytest.mark.slow
 
 PROBE = """
-import json, os, stat, sys
+import json, os, random, stat, sys
 course = sorted(m for m in sys.modules if m.split(".")[0] == "autograder")
 preloaded = "torch._dynamo" in sys.modules
-import torch
+import numpy, torch
 def file(fd):
     status = os.fstat(fd)
     return [status.st_dev, status.st_ino, stat.S_IFMT(status.st_mode)]
 print(json.dumps({"pid": os.getpid(), "ppid": os.getppid(), "sid": os.getsid(0), "cwd": os.getcwd(),
                   "env": dict(os.environ), "path": sys.path, "argv0": sys.argv[0], "flags": list(sys.flags),
                   "stdin": stat.S_ISFIFO(os.fstat(0).st_mode), "stdout": file(1), "stderr": file(2),
-                  "threads": torch.get_num_threads(), "course": course, "preloaded": preloaded}))
+                  "threads": torch.get_num_threads(), "course": course, "preloaded": preloaded,
+                  "blas": float((numpy.ones((300, 300)) @ numpy.ones(300)).sum()),
+                  "random": [random.random(), numpy.random.random(), torch.rand(1).item()]}))
 """
 
 
@@ -105,7 +107,7 @@ def test_a_forked_kernel_is_what_an_ordinary_launch_gives(tmp_path, monkeypatch)
     assert seen["preloaded"] and not fresh["preloaded"]  # torch._dynamo came from the zygote
     assert seen["course"] == [] == fresh["course"]  # the zygote never imports the course's package
     assert seen["env"]["ZYGOTE_TEST"] == "1" and seen["threads"] == 1
-    for key in ("cwd", "env", "path", "argv0", "flags", "stdin", "stdout", "stderr", "threads"):
+    for key in ("cwd", "env", "path", "argv0", "flags", "stdin", "stdout", "stderr", "threads", "blas"):
         assert seen[key] == fresh[key], key
 
 
@@ -162,14 +164,18 @@ def test_one_zygote_per_environment_and_a_new_one_for_a_dead_one():
                 env = launch_env()
             manager, client = await start(env=env)
             try:
-                found.append((await probe(client))["ppid"])
+                seen = await probe(client)
+                found.append(seen["ppid"])
+                randoms.append(seen["random"])
             finally:
                 client.stop_channels()
                 await manager.shutdown_kernel()
         return found
 
+    randoms = []
     first, same, other, renewed = in_thread(parents())
     assert first == same and other != first and renewed not in (first, other)
+    assert all(a != b for a, b in zip(*randoms[:2]))  # random's, numpy's and torch's generators: reseeded
 
 
 LAUNCHER = """
