@@ -11,8 +11,10 @@ the zygote's.
 
 - The course's own package is never imported in a zygote: a kernel imports it as a fresh one would.
 - Nothing the zygote imports starts a thread that matters, a zmq context or an event loop (the kernel
-  makes them after the fork); OpenBLAS's idle pool is rebuilt after a fork by OpenBLAS itself. The
-  string-hash seed is the zygote's; numpy's and torch's global generators are reseeded in each child.
+  makes them after the fork); OpenBLAS's idle pool is rebuilt after a fork by OpenBLAS itself; torch's
+  thread pool starts at its first operation, in the kernel. numpy's and torch's global generators are
+  reseeded in each kernel. What still tells a forked kernel apart: its parent and command line are the
+  zygote's, and so is its string-hash seed.
 - The kernel is the zygote's child: the zygote reaps it and sends its exit code over a socket pair
   of the kernel's own; the provisioner holds a pidfd of the kernel, so a signal never reaches a
   reused pid.
@@ -251,7 +253,10 @@ def serve(control: socket.socket) -> dict:
         if not message:
             sys.exit(0)
         connection, streams = socket.socket(fileno=fds[0]), fds[1:]
-        pid = os.fork()
+        try:
+            pid = os.fork()
+        except OSError:  # no fork (process limit): the provisioner sees the socket close, and launches as usual
+            pid = None
         if pid == 0:
             control.close()
             for pidfd, (_, other) in children.items():
@@ -265,6 +270,9 @@ def serve(control: socket.socket) -> dict:
             return json.loads(message)
         for fd in streams:
             os.close(fd)
+        if pid is None:
+            connection.close()
+            continue
         pidfd = os.pidfd_open(pid)  # before the child is reaped: the provisioner's copy names this process
         children[pidfd] = (pid, connection)
         with contextlib.suppress(OSError):
