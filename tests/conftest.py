@@ -20,6 +20,7 @@ import pytest
 import torch
 
 ROOT = Path(__file__).resolve().parents[1]
+KERNELS = ROOT / "tests" / "kernels"  # a Jupyter data folder: kernels/python3/kernel.json
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 
@@ -88,7 +89,10 @@ def check_group(item) -> None:
 
 
 def pytest_configure(config):
-    """An xdist worker takes its share of the cores for torch's threads, so workers do not oversubscribe them."""
+    """An xdist worker takes its share of the cores for torch's threads, so workers do not oversubscribe them.
+    The suite's kernels (and those of the nbgrader and jupyter-book it runs) come from tests/kernels: the
+    ``python3`` kernelspec there forks them from a zygote that imported torch once (autograder/kernel_zygote.py)."""
+    os.environ["JUPYTER_PATH"] = os.pathsep.join(filter(None, [str(KERNELS), os.environ.get("JUPYTER_PATH")]))
     workers = os.environ.get("PYTEST_XDIST_WORKER_COUNT")
     if workers:
         torch.set_num_threads(max(1, (os.cpu_count() or 1) // int(workers)))

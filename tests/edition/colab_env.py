@@ -4,7 +4,9 @@ depend on, at the versions of the course's own environment, in a virtual environ
 
 The environment gets exactly those distributions, each file hard-linked from the course's
 environment (copied where a link is impossible), so it is made in seconds rather than by
-reinstalling torch. It is reused while the versions stay the same.
+reinstalling torch. It is reused while the versions stay the same. Its kernelspec names the
+course's zygote provisioner (autograder/kernel_zygote.py): the test process forks the notebooks'
+kernels from one process of the environment's own Python that imported torch once.
 """
 import json
 import os
@@ -22,6 +24,7 @@ REPO = Path(__file__).resolve().parents[2]
 VENV = REPO / "_build" / "colab-venv"
 PACKAGES = ("torch", "numpy", "matplotlib", "ipykernel")
 KERNEL = "colab-like"
+PROVISIONER = {"provisioner_name": "zygote-provisioner"}
 
 
 def pins() -> list:
@@ -76,6 +79,16 @@ def python() -> Path:
                     "--display-name", "Colab-like"], check=True, capture_output=True)
     stamp.write_text(json.dumps(pins()))
     return interpreter
+
+
+def fork_kernels() -> None:
+    """Give the environment's kernelspec the zygote provisioner (the provisioner runs in the process that
+    starts the kernel; the zygote and its kernels run the environment's Python, in its environment)."""
+    spec_file = kernel_path() / "kernels" / KERNEL / "kernel.json"
+    spec = json.loads(spec_file.read_text())
+    if spec.setdefault("metadata", {}).get("kernel_provisioner") != PROVISIONER:
+        spec["metadata"]["kernel_provisioner"] = PROVISIONER
+        spec_file.write_text(json.dumps(spec, indent=1))
 
 
 def kernel_path() -> Path:

@@ -9,6 +9,7 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
+from autograder import kernel_zygote
 from autograder.exercises import ASSIGNMENT, NOTEBOOKS
 from autograder.kernels import IPCKernelManager
 from autograder.links import ROOT
@@ -18,7 +19,9 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def colab_python():
-    return colab_env.python()
+    interpreter = colab_env.python()
+    colab_env.fork_kernels()
+    return interpreter
 
 
 def kernel_env() -> dict:
@@ -64,6 +67,7 @@ def test_solved_notebook_runs_in_a_colab_like_environment(colab_python, stem, tm
     client = NotebookClient(notebook, kernel_name=colab_env.KERNEL, timeout=300, kernel_manager_class=IPCKernelManager,
                             resources={"metadata": {"path": str(tmp_path)}})
     client.execute(env=kernel_env())
+    assert any(interpreter[0] == str(colab_python) for interpreter, _ in kernel_zygote.ZYGOTES), "not forked"
     errors = [output for cell in notebook.cells for output in cell.get("outputs", [])
               if output.get("output_type") == "error"]
     assert errors == []

@@ -1,10 +1,13 @@
-"""Kernels started together, from one folder and under a deep TMPDIR, each bind Unix sockets of their own."""
+"""Kernels started together, from one folder and under a deep TMPDIR, each bind Unix sockets of their own.
+They are launched the ordinary way (ipykernel's own ``python3`` kernelspec, jupyter_client's
+LocalProvisioner), the launch the suite's other kernels are forked instead of (tests/kernels)."""
 import asyncio
 import os
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from jupyter_client.provisioning import LocalProvisioner
 
 from autograder.kernels import SOCKET_PATH_LIMIT, IPCKernelManager
 
@@ -23,6 +26,7 @@ async def start_two_and_look() -> list:
             await client.wait_for_ready(timeout=60)
             reply = await client.execute_interactive("40 + 2", timeout=60)
             client.stop_channels()
+            assert type(manager.provisioner) is LocalProvisioner
             seen.append((manager.transport, manager.ip, reply["content"]["status"],
                          sorted(os.path.exists(f"{manager.ip}-{port}") for port in manager.ports)))
         return seen
@@ -34,6 +38,7 @@ def test_two_kernels_started_at_once_bind_their_own_sockets_and_remove_them(tmp_
     deep = tmp_path / ("d" * 120) / ("e" * 120)
     deep.mkdir(parents=True)
     monkeypatch.setattr(tempfile, "tempdir", str(deep))
+    monkeypatch.delenv("JUPYTER_PATH", raising=False)  # ipykernel's own kernelspec
     monkeypatch.chdir(deep)  # jupyter_client's own IPC default would put both kernels' sockets here
     # a thread of its own: the browser tests' playwright may be running an event loop in this one
     with ThreadPoolExecutor(1) as thread:
