@@ -52,6 +52,7 @@ class WarmSandbox:
                 preexec_fn=sandbox.confiner(self.cgroups, limits))
         theirs.close()
         self.lent = Lent(ours, self.process.pid, log)
+        self.thread = threading.current_thread()  # bubblewrap dies with it (--die-with-parent)
 
     def alive(self) -> bool:
         """Running and between students: nothing waits on its control socket (a killed one reads as ended)."""
@@ -179,8 +180,8 @@ class Kept:
     content, the device and the limits. They run from a library folder and cgroups of the process, not of the batch
     that started them (its folders go with it), and are closed after `seconds` idle, by `close` and at exit.
 
-    bubblewrap dies with the thread that started it (--die-with-parent): one kept from a batch graded in a thread
-    that has ended is found dead and replaced.
+    bubblewrap dies with the thread that started it (--die-with-parent), so a batch takes only the sandboxes its own
+    thread started: one started by another thread could die under a student when that thread ends.
     """
 
     def __init__(self, seconds: float = KEEP_SECONDS):
@@ -213,13 +214,15 @@ class Kept:
         return WarmSandbox(self.libraries[key[0]], settings.device, settings.limits, self.confinement, log)
 
     def take(self, key: tuple, most: int) -> list:
-        """Up to `most` of the idle sandboxes kept under `key` that are still alive (the dead are closed), the last
-        kept first."""
+        """Up to `most` of the idle sandboxes kept under `key` by this thread that are still alive (the dead are
+        closed), the last kept first."""
         taken = []
         with self.lock:
             waiting = self.idle.get(key, [])
-            while waiting and len(taken) < most:
-                warm, _ = waiting.pop()
+            for warm, since in reversed([w for w in waiting if w[0].thread is threading.current_thread()]):
+                if len(taken) == most:
+                    break
+                waiting.remove((warm, since))
                 taken.append(warm) if warm.alive() else warm.close()
         return taken
 

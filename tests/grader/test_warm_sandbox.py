@@ -12,6 +12,7 @@ import os
 import shutil
 import signal
 import socket
+import threading
 import time
 
 import pytest
@@ -223,4 +224,28 @@ def test_an_idle_kept_sandbox_is_closed_after_its_time(settings):
         assert warm.alive()
         assert ended(warm, 30) and kept.take(kept.key(settings), 1) == []
     finally:
+        kept.close()
+
+
+def test_a_batch_takes_no_sandbox_kept_by_another_thread(settings):
+    """bubblewrap dies with the thread that started it: a sandbox kept by another thread could die under a student."""
+    kept, other_kept, done = warm_sandbox.Kept(seconds=600), threading.Event(), threading.Event()
+
+    def other_batch():
+        warm_sandbox.Pool(settings, 1, kept).close()
+        other_kept.set()
+        done.wait(120)  # alive while this thread's batch runs
+
+    thread = threading.Thread(target=other_batch)
+    thread.start()
+    try:
+        assert other_kept.wait(120)
+        pool = warm_sandbox.Pool(settings, 1, kept)
+        ours = pool.lend()
+        assert pool.started == 1 and ours.thread is threading.current_thread()
+        pool.give_back(ours, clean=True)
+        pool.close()
+    finally:
+        done.set()
+        thread.join()
         kept.close()
