@@ -36,6 +36,7 @@ import time
 
 from jupyter_client.provisioning import LocalProvisioner
 
+NAME = "zygote-provisioner"  # its entry point (pyproject.toml), as a kernelspec names it
 PRELOAD = ("ipykernel.kernelapp", "torch", "torch._dynamo")  # third-party only, never `autograder`
 START_TIMEOUT = 300  # seconds for a zygote's imports on a busy machine
 MESSAGE = 1 << 20  # the largest request: argv, environment and working folder as JSON
@@ -60,6 +61,14 @@ def split_command(cmd: list):
 def zygote_key(interpreter: list, env: dict) -> tuple:
     """What a zygote is shared by: the interpreter with its options, the environment less PER_KERNEL."""
     return (tuple(interpreter), tuple(sorted((k, v) for k, v in env.items() if k not in PER_KERNEL)))
+
+
+def registered() -> bool:
+    """Whether jupyter_client finds this provisioner: the package was installed (``make install``) since its entry
+    point was added. A kernelspec naming a provisioner it cannot find fails to start at all."""
+    from importlib.metadata import entry_points
+
+    return any(point.name == NAME for point in entry_points(group="jupyter_client.kernel_provisioners"))
 
 
 class Zygote:

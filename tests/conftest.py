@@ -92,7 +92,13 @@ def pytest_configure(config):
     """An xdist worker takes its share of the cores for torch's threads, so workers do not oversubscribe them.
     The suite's kernels (and those of the nbgrader and jupyter-book it runs) come from tests/kernels: the
     ``python3`` kernelspec there forks them from a zygote that imported torch once (autograder/kernel_zygote.py)."""
-    os.environ["JUPYTER_PATH"] = os.pathsep.join(filter(None, [str(KERNELS), os.environ.get("JUPYTER_PATH")]))
+    from autograder import kernel_zygote
+
+    if kernel_zygote.registered():
+        os.environ["JUPYTER_PATH"] = os.pathsep.join(filter(None, [str(KERNELS), os.environ.get("JUPYTER_PATH")]))
+    elif not hasattr(config, "workerinput"):
+        config.issue_config_time_warning(pytest.PytestConfigWarning(
+            "the kernel zygote provisioner is not installed (run `make install`): kernels start the ordinary way"), 2)
     workers = os.environ.get("PYTEST_XDIST_WORKER_COUNT")
     if workers:
         torch.set_num_threads(max(1, (os.cpu_count() or 1) // int(workers)))

@@ -20,11 +20,13 @@ from pathlib import Path
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
+from autograder import kernel_zygote
+
 REPO = Path(__file__).resolve().parents[2]
 VENV = REPO / "_build" / "colab-venv"
 PACKAGES = ("torch", "numpy", "matplotlib", "ipykernel")
 KERNEL = "colab-like"
-PROVISIONER = {"provisioner_name": "zygote-provisioner"}
+PROVISIONER = {"provisioner_name": kernel_zygote.NAME}
 
 
 def pins() -> list:
@@ -83,11 +85,17 @@ def python() -> Path:
 
 def fork_kernels() -> None:
     """Give the environment's kernelspec the zygote provisioner (the provisioner runs in the process that
-    starts the kernel; the zygote and its kernels run the environment's Python, in its environment)."""
+    starts the kernel; the zygote and its kernels run the environment's Python, in its environment); where
+    the provisioner is not installed, the ordinary launch (a kernelspec naming it could start no kernel)."""
     spec_file = kernel_path() / "kernels" / KERNEL / "kernel.json"
     spec = json.loads(spec_file.read_text())
-    if spec.setdefault("metadata", {}).get("kernel_provisioner") != PROVISIONER:
-        spec["metadata"]["kernel_provisioner"] = PROVISIONER
+    metadata = spec.setdefault("metadata", {})
+    wanted = PROVISIONER if kernel_zygote.registered() else None
+    if metadata.get("kernel_provisioner") != wanted:
+        if wanted:
+            metadata["kernel_provisioner"] = wanted
+        else:
+            metadata.pop("kernel_provisioner", None)
         spec_file.write_text(json.dumps(spec, indent=1))
 
 

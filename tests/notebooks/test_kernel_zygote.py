@@ -224,3 +224,11 @@ def test_where_no_zygote_starts_the_kernel_is_launched_as_usual(monkeypatch):
 
     launched_as_usual, printed = in_thread(fallback())
     assert launched_as_usual and printed.strip() == "42"
+
+
+def test_the_provisioner_is_found_only_where_its_entry_point_is_installed(monkeypatch):
+    import importlib.metadata
+
+    assert kernel_zygote.registered(), "run `make install`: the suite's kernelspec names this provisioner"
+    monkeypatch.setattr(importlib.metadata, "entry_points", lambda **kwargs: [])
+    assert not kernel_zygote.registered()
