@@ -45,9 +45,13 @@ def in_thread(coroutine):
         return thread.submit(asyncio.run, coroutine).result()
 
 
-async def start(**launch) -> tuple:
+async def start(forked: bool = True, **launch) -> tuple:
+    """A kernel of the `python3` spec: forked from a zygote (the suite's spec, tests/kernels), or not (ipykernel's)."""
     manager = IPCKernelManager(kernel_name="python3")
     await manager.start_kernel(**launch)
+    if isinstance(manager.provisioner, ZygoteProvisioner) != forked:
+        await manager.shutdown_kernel(now=True)
+        pytest.fail("the suite's kernelspec is not in use: run `make install` (the provisioner's entry point)")
     client = manager.client()
     client.start_channels()
     await client.wait_for_ready(timeout=120)
@@ -92,7 +96,7 @@ def test_a_forked_kernel_is_what_an_ordinary_launch_gives(tmp_path, monkeypatch)
             client.stop_channels()
             await forked.shutdown_kernel()
         monkeypatch.delenv("JUPYTER_PATH")  # ipykernel's own python3 kernelspec and LocalProvisioner
-        plain, client = await start(env=env, cwd=str(tmp_path))
+        plain, client = await start(forked=False, env=env, cwd=str(tmp_path))
         try:
             assert type(plain.provisioner) is LocalProvisioner
             fresh = await probe(client)
@@ -159,6 +163,7 @@ def test_one_zygote_per_environment_and_a_new_one_for_a_dead_one():
         found = []
         for env in (launch_env(), launch_env(), launch_env(ZYGOTE_TEST="2"), None):
             if env is None:  # the first environment's zygote was killed: a new one serves it
+                assert found[0] != os.getpid(), "the kernel was not forked: killing its parent would end pytest"
                 os.kill(found[0], signal.SIGKILL)
                 gone(found[0])
                 env = launch_env()
