@@ -113,8 +113,8 @@ for out in sys.argv[3:]:
 
 
 def batches_in_one_process(base: Path, count: int, keep: bool) -> float:
-    """Processor seconds of one process grading a one-student class `count` times, keeping sandboxes or not."""
-    typical_class(base / "one", 1)
+    """Processor seconds of one process grading the one-student class in base/one `count` times, keeping sandboxes
+    or not."""
     outs = [str(base / f"out-{keep}-{count}-{i}") for i in range(count)]
     return measured([sys.executable, "-c", BATCHES, "keep" if keep else "no", str(base / "one"), *outs],
                     with_scripts_on_path())[1]
@@ -153,6 +153,7 @@ def main() -> None:
     student = (many[1] - one[1]) / (args.students - 1)
     print(f"per student: {student:.2f} processor-s; per batch (fixed): {one[1] - student:.2f} processor-s")
     with tempfile.TemporaryDirectory(prefix="sandbox-cost-") as tmp:
+        typical_class(Path(tmp) / "one", 1)
         once = batches_in_one_process(Path(tmp), 1, keep=False)
         fresh = batches_in_one_process(Path(tmp), 2, keep=False) - once
         kept = batches_in_one_process(Path(tmp), 2, keep=True) - once

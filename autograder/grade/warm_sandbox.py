@@ -197,6 +197,8 @@ class Kept:
         return self.confinement.mechanism == settings.confinement.mechanism and self.pid == os.getpid()
 
     def key(self, settings) -> tuple:
+        """(the library's digest, device, limits): what a sandbox was started with. The library is copied into this
+        process's folder the first time its digest is seen."""
         digest = hashlib.sha256()
         for path in sorted(p for p in settings.library.rglob("*") if p.is_file()):
             digest.update(path.relative_to(settings.library).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
@@ -228,7 +230,7 @@ class Kept:
 
     def keep(self, key: tuple, warm: WarmSandbox) -> None:
         with self.lock:
-            if not warm.alive() or self.pid != os.getpid():
+            if not warm.alive():
                 warm.close()
                 return
             self.idle.setdefault(key, []).append((warm, time.monotonic()))
