@@ -7,7 +7,7 @@ change a score (see `settings_fingerprint`) is not regraded, so an interrupted r
 where it stopped. Each student is graded in a process of their own: one that dies or hangs
 costs only that student's record. Each worker lends that process its warm sandbox (warm_sandbox.py),
 in which the student's code runs in namespaces of the student's own. SUBMISSIONS is only read (a
-zip is extracted to a private temporary folder, removed at the end, on SIGINT and on SIGTERM).
+zip is extracted to a private temporary folder, removed at the end, on SIGINT and on SIGTERM; see `Termination`).
 Nothing is printed here: the returned Batch holds the warning and the summary.
 """
 import hashlib
@@ -30,7 +30,7 @@ from . import sandbox, warm_sandbox
 from .confinement import open_confinement
 from .course import ROOT, CourseError, load_course, manual_points, max_scores, test_sources
 from .gradebook import create_gradebook, record_scores
-from .outputs import load_record, record_path, save_record, summarise, write_tables
+from .outputs import load_record, record_path, save_record, summarise, write_atomically, write_tables
 from .settings import Settings
 from .student import STARTUP_SECONDS, grade_student, notebook_budget, submission_fingerprint
 from .submissions import ArchiveError, extract, find_submissions
@@ -188,21 +188,25 @@ def student_deadline(settings) -> float:
     return STARTUP_SECONDS + notebooks * (notebook_budget(per_notebook, settings) + 5) + settings.judge_seconds + 60
 
 
-def grade_one(submission, settings, warm=None) -> None:
-    """The body of a student's process: grade (in the warm sandbox lent to it, if any) and save the record (read
-    back by the batch)."""
-    grade_student(submission, replace(settings, warm=warm) if warm else settings)
+def grade_one(submission, settings, warm, handoff: Path) -> None:
+    """The body of a student's process: grade (in the warm sandbox lent to it, if any) and hand the record to the
+    batch at `handoff`, in the batch's scratch folder; `finished` saves it."""
+    import json
+
+    record = grade_student(submission, replace(settings, warm=warm) if warm else settings)
+    write_atomically(handoff, json.dumps(record))
 
 
-def finished(submission, settings, process) -> dict:
-    """The record a student's process saved, or a failure record when it died without one."""
+def finished(submission, settings, process, handoff: Path) -> dict:
+    """The record a student's process handed over, now saved, or a failure record when it died without one."""
     import json
 
     fingerprint = submission_fingerprint(submission.notebooks, settings)
     if process.exitcode == 0:
         try:
-            record = json.loads(record_path(settings.results, submission.student).read_text("utf-8"))
+            record = json.loads(handoff.read_text("utf-8"))
             if record.get("fingerprint") == fingerprint:
+                save_record(settings.results, record)
                 return record
         except (OSError, ValueError):
             pass
@@ -230,34 +234,38 @@ def run_students(pending: list, settings: Settings, workers: int, progress: bool
     try:
         while queue or running:
             while queue and len(running) < workers:
-                submission = queue.pop(0)
-                record_path(settings.results, submission.student).unlink(missing_ok=True)
-                warm = pool.lend() if pool else None
-                process = context.Process(target=grade_one, args=(submission, settings, warm and warm.lent),
-                                          daemon=True)
-                process.start()
-                running[process.sentinel] = (process, submission, time.monotonic() + limit, warm)
+                with Termination.held():
+                    submission = queue.pop(0)
+                    record_path(settings.results, submission.student).unlink(missing_ok=True)
+                    warm = pool.lend() if pool else None
+                    handoff = settings.scratch / f"record-{len(pending) - len(queue)}.json"
+                    process = context.Process(target=grade_one, args=(submission, settings, warm and warm.lent,
+                                                                      handoff), daemon=True)
+                    process.start()
+                    running[process.sentinel] = (process, submission, time.monotonic() + limit, warm, handoff)
             for sentinel in wait(list(running), timeout=1.0):
-                process, submission, _, warm = running.pop(sentinel)
-                process.join()
-                if warm:
-                    pool.give_back(warm, clean=process.exitcode == 0)
-                records.append(finished(submission, settings, process))
-                bar.update()
-            for sentinel, (process, submission, deadline, warm) in list(running.items()):
-                if time.monotonic() > deadline:
-                    process.kill()
+                with Termination.held():
+                    process, submission, _, warm, handoff = running.pop(sentinel)
                     process.join()
                     if warm:
-                        pool.give_back(warm, clean=False)
-                    del running[sentinel]
-                    record = failed_record(submission, settings, "the grading process ran past its time; "
-                                                                 "please report it")
-                    save_record(settings.results, record)
-                    records.append(record)
+                        pool.give_back(warm, clean=process.exitcode == 0)
+                    records.append(finished(submission, settings, process, handoff))
+                bar.update()
+            for sentinel, (process, submission, deadline, warm, _) in list(running.items()):
+                if time.monotonic() > deadline:
+                    with Termination.held():
+                        process.kill()
+                        process.join()
+                        if warm:
+                            pool.give_back(warm, clean=False)
+                        del running[sentinel]
+                        record = failed_record(submission, settings, "the grading process ran past its time; "
+                                                                     "please report it")
+                        save_record(settings.results, record)
+                        records.append(record)
                     bar.update()
     finally:
-        for process, _, _, warm in running.values():
+        for process, _, _, warm, _ in running.values():
             process.kill()
             process.join()
             if warm:
@@ -270,21 +278,47 @@ def run_students(pending: list, settings: Settings, workers: int, progress: bool
     return records
 
 
+class Termination:
+    """SIGINT and SIGTERM end a batch as KeyboardInterrupt, so its temporary folders and sandboxes are cleaned up;
+    `held()` makes a signal wait to the end of a step the clean-up must see whole (a student's process started and
+    noted: one started but not noted would outlive the batch and record a grade for a run that was stopped)."""
+    holding = False
+    pending = None
+
+    @classmethod
+    def interrupt(cls, signum, frame):
+        if cls.holding:
+            cls.pending = signum
+        else:
+            raise KeyboardInterrupt(f"signal {signum}")
+
+    @classmethod
+    @contextmanager
+    def held(cls):
+        if cls.holding or threading.current_thread() is not threading.main_thread():
+            yield  # handlers run in the main thread only: a batch in another thread is ended by its caller
+            return
+        cls.holding = True
+        try:
+            yield
+        finally:
+            cls.holding, signum, cls.pending = False, cls.pending, None
+            if signum is not None:
+                raise KeyboardInterrupt(f"signal {signum}")
+
+
 @contextmanager
 def removed_on_termination():
-    """SIGTERM ends the batch like SIGINT (an exception), so temporary folders and sandboxes are cleaned up."""
+    """SIGINT and SIGTERM end the batch as `Termination` says."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-
-    def interrupt(signum, frame):
-        raise KeyboardInterrupt(f"signal {signum}")
-
-    previous = signal.signal(signal.SIGTERM, interrupt)
+    previous = {number: signal.signal(number, Termination.interrupt) for number in (signal.SIGINT, signal.SIGTERM)}
     try:
         yield
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for number, handler in previous.items():
+            signal.signal(number, handler)
 
 
 def prepare(course, device: str, timeout: float, out: Path, temporary: Path, limits, confinement) -> tuple:

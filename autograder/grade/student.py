@@ -1,7 +1,9 @@
 """Grade one student: a declared list of small steps, each taking the grading so far and handing it on.
 
-    read_cells -> run_sandbox -> judge -> write_student_feedback -> save
+    read_cells -> run_sandbox -> judge -> write_student_feedback
 
+and the record it returns is saved by the batch, which alone says a student is done (a grading process that
+outlives a killed batch records nothing).
 Only `run_sandbox` touches student code, and only through the sandbox, which sends back each
 notebook's results as bytes. `judge` parses and scores those bytes in a forked child with its
 own memory limit and timeout, so hostile data can cost only this student's record.
@@ -22,7 +24,6 @@ from autograder.exercises import EXERCISES, NOTEBOOKS
 from . import sandbox, warm_sandbox
 from .cells import NotebookError, read_bytes, student_cells
 from .feedback import write_feedback
-from .outputs import save_record
 
 CELL_BUDGETS = 3  # a notebook's cells may take three timeouts in all, one cell at most one
 STARTUP_SECONDS = 30  # importing torch in the sandbox, on a loaded machine
@@ -246,12 +247,7 @@ def write_student_feedback(grading: Grading, settings) -> Grading:
     return grading
 
 
-def save(grading: Grading, settings) -> Grading:
-    save_record(settings.results, record_of(grading, settings))
-    return grading
-
-
-STEPS = (read_cells, run_sandbox, judge, write_student_feedback, save)
+STEPS = (read_cells, run_sandbox, judge, write_student_feedback)
 
 
 def submission_fingerprint(notebooks: dict, settings) -> str:
@@ -266,7 +262,7 @@ def submission_fingerprint(notebooks: dict, settings) -> str:
 
 
 def grade_student(submission, settings) -> dict:
-    """Run every step for one student; returns the saved record."""
+    """Run every step for one student; returns the record, for the batch to save."""
     grading = Grading(submission.student, getattr(submission, "display_name", submission.student),
                       dict(submission.notebooks), list(submission.notes))
     for step in STEPS:

@@ -66,9 +66,39 @@ def test_finished_students_are_not_regraded_and_changed_ones_are(zipped_and_fold
     assert rows["batch"].reused == 1
 
 
+RUNNING = "ag-s01-runs"  # the name s01's cell gives its own process while it sleeps: the student's code runs
+
+
 def cheap_then_graded(folder):
-    """s00 is recorded at once (no sandbox), s01 is graded in a sandbox: a run stopped after s00 is mid-batch."""
-    return write_class(folder, {"s00": {"01_squeeze.ipynb": UNREADABLE}, "s01": {"01_squeeze.ipynb": solved()}})
+    """s00 is recorded at once (no sandbox), s01 is graded in a sandbox, where its cell names its process RUNNING
+    for a second: a run stopped while a process of that name exists is stopped mid-student."""
+    name = "import ctypes\nimport time\n\nname = ctypes.CDLL(None).prctl  # PR_SET_NAME is 15\n"
+    pause = f"{name}name(15, {RUNNING.encode()!r}, 0, 0, 0)\ntime.sleep(1.5)\nname(15, b'python', 0, 0, 0)\n"
+    return write_class(folder, {"s00": {"01_squeeze.ipynb": UNREADABLE},
+                                "s01": {"01_squeeze.ipynb": with_cells(solved(), pause)}})
+
+
+def processes_named(name: str) -> list:
+    found = []
+    for entry in os.listdir("/proc"):
+        try:
+            if entry.isdigit() and open(f"/proc/{entry}/comm").read().strip() == name:
+                found.append(int(entry))
+        except OSError:
+            pass
+    return found
+
+
+def processes_with(variable: str) -> list:
+    """Processes whose environment holds `variable` (NAME=value): a grading command's and what it forked."""
+    found = []
+    for entry in os.listdir("/proc"):
+        try:
+            if entry.isdigit() and variable.encode() in open(f"/proc/{entry}/environ", "rb").read().split(b"\0"):
+                found.append(int(entry))
+        except OSError:
+            pass
+    return found
 
 
 def grade_command(folder, out) -> list:
@@ -83,8 +113,9 @@ def wait_for(condition, deadline: float, pause: float = 0.2) -> None:
 
 @pytest.fixture(scope="module")
 def interrupted_twice(tmp_path_factory):
-    """One class graded by the command three times into one RESULTS: killed (SIGKILL, no clean-up) once s00 is
-    recorded; stopped by SIGTERM while s01's sandbox runs; then to the end. Each run has a TMPDIR of its own."""
+    """One class graded by the command three times into one RESULTS: its own process alone killed (SIGKILL, no
+    clean-up) while s01's code runs; stopped by SIGTERM while s01's code runs; then to the end. Each run has a
+    TMPDIR of its own."""
     base = tmp_path_factory.mktemp("interrupted")
     folder, out = cheap_then_graded(base / "class"), base / "results"
     killed_tmp, temporary = base / "killed-tmp", base / "tmp"
@@ -93,21 +124,27 @@ def interrupted_twice(tmp_path_factory):
     seen = {}
     process = subprocess.Popen(grade_command(folder, out), env=dict(os.environ, TMPDIR=str(killed_tmp)),
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-    wait_for(lambda: list((out / "students").glob("*.json")), time.monotonic() + 120)
-    os.killpg(process.pid, signal.SIGKILL)
+    wait_for(lambda: processes_named(RUNNING), time.monotonic() + 120, 0.05)
+    seen["ran_before_sigkill"] = bool(processes_named(RUNNING))
+    os.kill(process.pid, signal.SIGKILL)  # not its group: what it started is left to end by itself
     process.wait()
+    wait_for(lambda: not processes_with(f"TMPDIR={killed_tmp}"), time.monotonic() + 60)
+    seen["left_after_sigkill"] = processes_with(f"TMPDIR={killed_tmp}")
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
     seen["done"] = {p.name: p.read_bytes() for p in (out / "students").glob("*.json")}
 
     env = dict(os.environ, TMPDIR=str(temporary))
     process = subprocess.Popen(grade_command(folder, out), env=env, stdout=subprocess.DEVNULL,
                                stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 300
-    wait_for(lambda: list(temporary.glob("autograder-*")), deadline, 0.05)
+    wait_for(lambda: processes_named(RUNNING), deadline, 0.05)
     seen["folders"] = list(temporary.glob("autograder-*"))
     seen["modes"] = [stat.S_IMODE(f.stat().st_mode) for f in seen["folders"]]
-    if seen["folders"]:  # s01's sandbox is running
-        wait_for(lambda: sandbox_processes(f"{seen['folders'][0]}/"), deadline, 0.05)
-        seen["sandbox_ran"] = bool(sandbox_processes(f"{seen['folders'][0]}/"))
+    seen["sandbox_ran"] = bool(processes_named(RUNNING)) and bool(seen["folders"]) and \
+        bool(sandbox_processes(f"{seen['folders'][0]}/"))
     process.send_signal(signal.SIGTERM)
     process.wait(timeout=60)
     time.sleep(1)
@@ -124,7 +161,8 @@ def interrupted_twice(tmp_path_factory):
 def test_an_interrupted_run_resumes_with_every_student(interrupted_twice):
     out, seen = interrupted_twice
     done = seen["done"]
-    assert len(done) == 1
+    assert seen["ran_before_sigkill"] and not seen["left_after_sigkill"]
+    assert sorted(done) == ["s00.json"]  # s01's process outlived the killed batch, and recorded nothing
     finished = seen["finished"]
     assert finished.returncode == 0, finished.stderr
     assert sorted(grades(out)) == ["s00", "s01"]
@@ -223,6 +261,31 @@ def test_sigterm_removes_the_private_temporary_folder_and_the_batch_resumes(inte
     assert finished.returncode == 0, finished.stderr
     assert sorted(grades(out)) == ["s00", "s01"]
     assert "unchanged" in finished.stdout and not seen["left_at_the_end"]
+
+
+def test_a_signal_as_a_student_starts_stops_that_student_before_anything_is_recorded(tmp_path, monkeypatch):
+    """SIGTERM that lands just after a student's process starts, before the batch has noted it: that process is
+    still stopped with the batch, so it can neither grade on after the batch ended nor record a grade for it."""
+    import threading
+
+    from autograder.grade import batch
+
+    assert threading.current_thread() is threading.main_thread()  # where Python runs signal handlers
+    context, started = batch.worker_context(), []
+    start = context.Process.start
+
+    def start_then_signal(process):
+        start(process)
+        started.append(process.pid)
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    monkeypatch.setattr(context.Process, "start", start_then_signal)
+    folder = write_class(tmp_path / "class", {"s00": {"01_squeeze.ipynb": solved()}})
+    with pytest.raises(KeyboardInterrupt):
+        grade_class(folder, tmp_path / "results", device="cpu")
+    assert len(started) == 1
+    assert not os.path.exists(f"/proc/{started[0]}")  # stopped (and reaped) before the batch ended
+    assert not list((tmp_path / "results" / "students").glob("*.json"))
 
 
 def test_a_change_to_the_judge_or_the_limits_regrades(tmp_path, monkeypatch):

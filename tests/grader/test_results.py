@@ -89,6 +89,27 @@ def test_a_dead_grading_process_costs_only_its_own_record(tmp_path):
 
     settings = SimpleNamespace(results=tmp_path, fingerprint="f", max_scores={e.id: 1.0 for e in EXERCISES})
     submission = SimpleNamespace(student="s", notebooks={}, notes=[])
-    record = finished(submission, settings, SimpleNamespace(exitcode=-9))
+    handoff = tmp_path / "record-1.json"
+    record = finished(submission, settings, SimpleNamespace(exitcode=-9), handoff)
     assert all(r["status"] == "error" and "killed by signal 9" in r["message"] for r in record["results"])
     assert json.loads((tmp_path / "students" / "s.json").read_text())["attention"].startswith("could not be graded")
+
+
+def test_the_batch_saves_the_record_handed_over_only_by_a_process_that_ended_well(tmp_path):
+    from autograder.exercises import EXERCISES
+    from autograder.grade.batch import finished
+    from autograder.grade.student import submission_fingerprint
+
+    settings = SimpleNamespace(results=tmp_path / "results", fingerprint="f",
+                               max_scores={e.id: 1.0 for e in EXERCISES})
+    submission = SimpleNamespace(student="s", notebooks={}, notes=[])
+    handoff = tmp_path / "record-1.json"
+    handed = {"student": "s", "fingerprint": submission_fingerprint({}, settings), "results": [], "notes": []}
+    handoff.write_text(json.dumps(handed))
+    saved = tmp_path / "results" / "students" / "s.json"
+    assert finished(submission, settings, SimpleNamespace(exitcode=1), handoff)["fingerprint"] == ""
+    assert json.loads(saved.read_text())["fingerprint"] == ""  # a failure, graded again next run
+    assert finished(submission, settings, SimpleNamespace(exitcode=0), handoff) == handed
+    assert json.loads(saved.read_text()) == handed
+    handoff.write_text(json.dumps(dict(handed, fingerprint="of another submission")))
+    assert finished(submission, settings, SimpleNamespace(exitcode=0), handoff)["fingerprint"] == ""

@@ -38,7 +38,7 @@ def settings(tmp_path_factory):
         pytest.skip("bubblewrap does not work here: there is no warm sandbox without it")
     folder = tmp_path_factory.mktemp("warm")
     isolate, drop_uid = isolation_here()
-    confinement = open_confinement(f"autograder-test-warm-{folder.name}")
+    confinement = open_confinement(f"autograder-test-warm-{os.getpid()}-{folder.name}")  # unique across workers
     yield Settings(results=folder, library=sandbox.build_library(folder / "library"), scratch=folder, device="cpu",
                    timeout=60.0, isolate=isolate, drop_uid=drop_uid, max_scores={e.id: 1.0 for e in EXERCISES},
                    test_sources=frozenset(), fingerprint="f", confinement=confinement)
