@@ -165,7 +165,8 @@ def test_one_zygote_per_environment_and_a_new_one_for_a_dead_one():
             if env is None:  # the first environment's zygote was killed: a new one serves it
                 assert found[0] != os.getpid(), "the kernel was not forked: killing its parent would end pytest"
                 os.kill(found[0], signal.SIGKILL)
-                gone(found[0])
+                killed = [z for z in kernel_zygote.ZYGOTES.values() if z.process.pid == found[0]]
+                assert killed and killed[0].process.wait(timeout=15) == -signal.SIGKILL  # reaped: no zombie to wait on
                 env = launch_env()
             manager, client = await start(env=env)
             try:
