@@ -78,27 +78,25 @@ def cheap_then_graded(folder):
                                 "s01": {"01_squeeze.ipynb": with_cells(solved(), pause)}})
 
 
-def processes_named(name: str) -> list:
+def processes(file: str, matches) -> list:
+    """Processes whose /proc/PID/`file` (its cmdline, comm, environ...) satisfies `matches(its bytes)`."""
     found = []
     for entry in os.listdir("/proc"):
         try:
-            if entry.isdigit() and open(f"/proc/{entry}/comm").read().strip() == name:
+            if entry.isdigit() and matches(open(f"/proc/{entry}/{file}", "rb").read()):
                 found.append(int(entry))
         except OSError:
             pass
     return found
+
+
+def processes_named(name: str) -> list:
+    return processes("comm", lambda comm: comm.strip() == name.encode())
 
 
 def processes_with(variable: str) -> list:
     """Processes whose environment holds `variable` (NAME=value): a grading command's and what it forked."""
-    found = []
-    for entry in os.listdir("/proc"):
-        try:
-            if entry.isdigit() and variable.encode() in open(f"/proc/{entry}/environ", "rb").read().split(b"\0"):
-                found.append(int(entry))
-        except OSError:
-            pass
-    return found
+    return processes("environ", lambda environ: variable.encode() in environ.split(b"\0"))
 
 
 def grade_command(folder, out) -> list:
@@ -241,14 +239,7 @@ def test_without_bubblewrap_a_loud_warning_and_the_limits_still_grade(tmp_path, 
 
 def sandbox_processes(marker: str) -> list:
     """Processes whose command line mentions `marker` (a batch's temporary folder)."""
-    found = []
-    for entry in os.listdir("/proc"):
-        try:
-            if entry.isdigit() and marker.encode() in open(f"/proc/{entry}/cmdline", "rb").read():
-                found.append(int(entry))
-        except OSError:
-            pass
-    return found
+    return processes("cmdline", lambda cmdline: marker.encode() in cmdline)
 
 
 def test_sigterm_removes_the_private_temporary_folder_and_the_batch_resumes(interrupted_twice):
