@@ -1,15 +1,17 @@
-"""Hostile names and odd notebook files, graded by the real command: every student is graded or skipped
+"""Hostile names and odd notebook files, graded by the command's `main`: every student is graded or skipped
 with a note, ids are safe, and nothing a student names reaches a spreadsheet formula or the terminal raw."""
+import contextlib
 import csv
+import io
 import json
 import os
-import subprocess
-import sys
 import zipfile
+from types import SimpleNamespace
 
 import nbformat
 import pytest
 
+from autograder import cli
 from grader_class import TIMEOUT, UNREADABLE, WRONG_SQUEEZE, solved, with_cells
 
 pytestmark = [pytest.mark.needs_course, pytest.mark.slow]
@@ -30,11 +32,16 @@ def with_utf8_flag_and_bad_bytes(archive, placeholder: str, raw: bytes) -> None:
     archive.write_bytes(data.replace(placeholder.encode(), raw))
 
 
-def grade_command(submissions, out):
-    command = [sys.executable, "-m", "autograder", "grade", str(submissions), "--out", str(out), "--timeout",
-               str(TIMEOUT), "--workers", "1", "--gradebook", str(out / "gradebook.db"), "--no-progress"]
-    return subprocess.run(command, env=dict(os.environ), capture_output=True, text=True,
-                          timeout=900)
+def grade_command(submissions, out) -> SimpleNamespace:
+    """`python -m autograder grade ...` run by its `main` in this process, so the suite's kept warm sandboxes grade
+    it; what it prints is written as a real standard output writes it (UTF-8, strict), then read back."""
+    streams = {name: io.TextIOWrapper(io.BytesIO(), encoding="utf-8", errors="strict", write_through=True)
+               for name in ("stdout", "stderr")}
+    with contextlib.redirect_stdout(streams["stdout"]), contextlib.redirect_stderr(streams["stderr"]):
+        code = cli.main(["grade", str(submissions), "--out", str(out), "--timeout", str(TIMEOUT), "--workers", "1",
+                         "--gradebook", str(out / "gradebook.db"), "--no-progress"])
+    printed = {name: stream.buffer.getvalue().decode("utf-8") for name, stream in streams.items()}
+    return SimpleNamespace(returncode=code, **printed)
 
 
 def table(path):
