@@ -14,7 +14,8 @@ the zygote's.
   makes them after the fork); OpenBLAS's idle pool is rebuilt after a fork by OpenBLAS itself; torch's
   thread pool starts at its first operation, in the kernel. numpy's and torch's global generators are
   reseeded in each kernel. What still tells a forked kernel apart: its parent and command line are the
-  zygote's, and so is its string-hash seed.
+  zygote's, and so is its string-hash seed; at its end it skips the interpreter's teardown of the modules
+  (`exit_without_teardown`: the threads, the atexit handlers and the streams are seen to as at any exit).
 - The kernel is the zygote's child: the zygote reaps it and sends its exit code over a socket pair
   of the kernel's own; the provisioner holds a pidfd of the kernel, so a signal never reaches a
   reused pid.
@@ -307,7 +308,29 @@ def become_kernel(request: dict) -> None:
     sys.path.insert(0, os.getcwd())  # as `python -m` does
     reseed()
     sys.argv = [request["module"], *request["arguments"]]
-    runpy.run_module(request["module"], run_name="__main__", alter_sys=True)
+    try:
+        runpy.run_module(request["module"], run_name="__main__", alter_sys=True)
+    except SystemExit as ended:
+        if not isinstance(ended.code, (int, type(None))):
+            raise  # a message to print: the interpreter's own exit does that
+        exit_without_teardown(ended.code or 0)
+    exit_without_teardown(0)
+
+
+def exit_without_teardown(code: int) -> None:
+    """Exit as the interpreter would, less its last step: wait for the threads that are not daemons, run the atexit
+    handlers (IPython's clears the user's namespaces, so their files close), flush the standard streams, then
+    `os._exit`. Tearing down every module a forked kernel shares with its zygote costs about a CPU-second (torch's
+    objects touched, so copied, then freed) and shows nothing."""
+    import atexit
+    import threading
+
+    threading._shutdown()  # what Py_FinalizeEx does first
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):
+            stream.flush()
+    os._exit(code)
 
 
 def zygote_main() -> None:

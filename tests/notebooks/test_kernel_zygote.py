@@ -139,6 +139,34 @@ def test_interrupt_restart_and_shutdown():
     assert gone(first) and gone(second) and not has_kernel
 
 
+def test_a_forked_kernel_ends_as_an_ordinary_one_does(tmp_path):
+    """At shutdown a forked kernel skips the interpreter's teardown of the modules, and nothing else: a thread that
+    is not a daemon is waited for, the atexit handlers run, and a file the user left open is closed (IPython's
+    handler clears the user's namespace)."""
+    code = f"""
+import atexit, threading, time
+from pathlib import Path
+left_open = open({str(tmp_path / "left-open.txt")!r}, "w")
+left_open.write("flushed at the end")
+atexit.register(lambda: Path({str(tmp_path / "atexit.txt")!r}).write_text("ran"))
+late = lambda: (time.sleep(1), Path({str(tmp_path / "thread.txt")!r}).write_text("waited for"))
+threading.Thread(target=late).start()
+"""
+
+    async def ended():
+        manager, client = await start()
+        reply, _ = await run(client, code)
+        client.stop_channels()
+        await manager.shutdown_kernel()
+        return reply
+
+    reply = in_thread(ended())
+    assert reply["status"] == "ok", reply
+    assert (tmp_path / "left-open.txt").read_text() == "flushed at the end"
+    assert (tmp_path / "atexit.txt").read_text() == "ran"
+    assert (tmp_path / "thread.txt").read_text() == "waited for"
+
+
 def test_a_kernel_killed_from_outside_is_reported_dead():
     async def killed():
         manager, client = await start()
