@@ -20,7 +20,7 @@ from attack_catalogue import attack_students, probe_students
 from autograder.grade.names import safe_id
 from grader_class import ROOT, WRONG_SQUEEZE, grade_class, grades, solved, strip_metadata, with_cells, write_class
 
-LOOPING_TIMEOUT = 2  # seconds per exercise for the endless students: a loop ends there, whatever the load
+LOOPING_TIMEOUT = 1  # seconds per exercise for the endless students: a loop ends there, whatever the load
 
 LEAK = ("import sys, importlib\n"
         "for name in [n for n in sys.modules if n.split('.')[0] == 'autograder']:\n"
