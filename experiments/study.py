@@ -48,7 +48,9 @@ PRESETS = {
     # 50 s on two cores, so that the whole book builds within three minutes
     # (benchmarks/book_build.py measures it)
     "book": StudyConfig(),
-    "smoke": StudyConfig(seeds=2, epochs=2, train_images=300, test_images=300),  # checks the pipeline only
+    # Checks the pipeline only, in the kernel itself: no worker processes to start (test_study_in_a_kernel.py
+    # starts them from a kernel, as the "book" preset does).
+    "smoke": StudyConfig(seeds=2, epochs=2, train_images=300, test_images=300, processes=1),
     "large": StudyConfig(seeds=10, epochs=20, canvas=40, train_images=20000, test_images=5000,
                          threads=os.cpu_count() or 1, processes=1),  # for a GPU
 }

@@ -106,8 +106,9 @@ def opened(browser, url: str, seen: Visit, lands_on=None):
 
 
 def visit(browser, url: str, screenshot=None, accessibility=True) -> Visit:
-    """Open one page offline, wait for its images and its math, take a screenshot, and audit it
-    with axe-core once MathJax is done."""
+    """Open one page offline, wait for its images and its math, take a screenshot of the window
+    (the whole page would cost Chromium a CPU-second a chapter), and audit it with axe-core once
+    MathJax is done."""
     seen = Visit()
     with opened(browser, url, seen) as (page, recording):
         page.evaluate("document.querySelectorAll('img[loading=lazy]')"
@@ -126,7 +127,7 @@ def visit(browser, url: str, screenshot=None, accessibility=True) -> Visit:
             seen.math_errors = page.evaluate(MATH_ERRORS)
         if screenshot is not None:
             screenshot.parent.mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=str(screenshot), full_page=True)
+            page.screenshot(path=str(screenshot))
         if accessibility:
             page.wait_for_function(MATH_SETTLED, timeout=30_000)
             recording.clear()

@@ -1,5 +1,5 @@
 """Every page of the built book in headless Chromium: no console errors, every image
-loaded, the math typeset, no request to another host; a screenshot of each chapter
+loaded, the math typeset, no request to another host; a screenshot of the top of each chapter
 (tests/book/page_visits.py opens each page once for these checks and the accessibility audit)."""
 import functools
 import http.server

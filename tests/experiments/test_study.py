@@ -1,13 +1,13 @@
 """The study's model, training loop, summary and command line, on tiny settings."""
 import json
-from dataclasses import asdict, replace
+from dataclasses import replace
 
 import pytest
 import torch
 
 from experiments.gates import channel_gates, spatial_maps
 from experiments.small_cnn import SmallCNN
-from experiments.study import Run, StudyConfig, main, run_study, study_data, summarize, train_one
+from experiments.study import Run, StudyConfig, main, study_data, summarize, train_one
 
 
 @pytest.mark.parametrize("attention", ["none", "se", "eca", "cbam"])
@@ -189,19 +189,6 @@ def test_each_seed_trains_on_the_configured_threads_and_gives_the_caller_its_own
 
 TINY = StudyConfig(seeds=2, epochs=1, canvas=12, train_images=96, test_images=64, batch_size=32,
                    attentions=("none", "se"), processes=1)
-
-
-@pytest.mark.slow
-def test_two_processes_give_the_runs_one_process_gives():
-    """Each run seeds itself, so where it runs must not change a single number."""
-    alone, models_alone, test_alone = run_study(TINY, progress=False)
-    shared, models_shared, test_shared = run_study(replace(TINY, processes=2), progress=False)
-    assert [asdict(r) | {"seconds": 0, "cpu_seconds": 0} for r in shared] == [
-        asdict(r) | {"seconds": 0, "cpu_seconds": 0} for r in alone]
-    assert torch.equal(test_alone.images, test_shared.images)
-    for name in ("none", "se"):
-        for a, b in zip(models_alone[name].state_dict().values(), models_shared[name].state_dict().values()):
-            assert torch.equal(a, b)
 
 
 def test_classes_another_process_cannot_import_train_in_this_one(monkeypatch):

@@ -58,7 +58,9 @@ CHEATS = {  # cheat_NAME: the trick, in a cell after a wrong squeeze
     "memory_bomb": "hog = bytearray(64 * 2**30)\n",
     "endless_cell": "while True:\n    pass\n",
     "huge_output": "print('x' * 200_000_000)\n",
-    "alarm_ignored": "import signal\nsignal.signal(signal.SIGALRM, signal.SIG_IGN)\nwhile True:\n    pass\n",
+    # Waits rather than spins: as endless to the grader, without burning a core until the notebook's budget.
+    "alarm_ignored": ("import signal, time\nsignal.signal(signal.SIGALRM, signal.SIG_IGN)\n"
+                      "while True:\n    time.sleep(1)\n"),
     "network": "import socket\nsocket.create_connection(('pypi.org', 443), timeout=3)\n",  # then LEAK
     "reference": LEAK,
     "read_solutions": None,  # SOLUTIONS_READ, needs the instructor notebook's path
