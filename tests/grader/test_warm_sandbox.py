@@ -29,7 +29,7 @@ pytestmark = [pytest.mark.slow]
 
 RIGHT = "def squeeze(x):\n    return x.mean(dim=(2, 3), keepdim=True)\n"
 WRONG = "def squeeze(x):\n    return x[:, :, :1, :1]\n"
-ENDLESS = "while True:\n    pass\n"
+ENDLESS = "import time\nwhile True:\n    time.sleep(1)\n"  # never ends; waits rather than spins
 
 
 @pytest.fixture(scope="module")
@@ -45,6 +45,16 @@ def settings(tmp_path_factory):
     confinement.close()
 
 
+@pytest.fixture(scope="module")
+def warm(settings):
+    """One warm sandbox for the tests that only send it students: it grades them one after another, as a batch's
+    does, and each test leaves it alive and grading."""
+    shared = warm_sandbox.WarmSandbox(settings.library, "cpu", settings.limits, settings.confinement,
+                                      settings.scratch / "shared.log")
+    yield shared
+    shared.close()
+
+
 def graded(settings, lent, *cells, wall: float = 120.0) -> tuple:
     """(how the sandbox ended the student, squeeze's status) for a student whose 01_squeeze holds `cells`."""
     grading = Grading("s", "s", {}, jobs={"01_squeeze": list(cells)})
@@ -57,19 +67,12 @@ def graded(settings, lent, *cells, wall: float = 120.0) -> tuple:
     return run.status, {row["exercise"]: row["status"] for row in rows}["squeeze"]
 
 
-def test_one_sandbox_grades_students_one_after_another(settings):
-    pool = warm_sandbox.Pool(settings, 1)
-    try:
-        warm = pool.lend()
-        verdicts = []
-        for cells in ([RIGHT], [WRONG], ["import torch", RIGHT]):
-            verdicts.append(graded(settings, warm.lent, *cells))
-            assert warm.alive()
-        assert verdicts == [("ok", "passed"), ("ok", "failed"), ("ok", "passed")]
-        pool.give_back(warm, clean=True)
-        assert pool.lend() is warm and pool.started == 1
-    finally:
-        pool.close()
+def test_one_sandbox_grades_students_one_after_another(settings, warm):
+    verdicts = []
+    for cells in ([RIGHT], [WRONG], ["import torch", RIGHT]):
+        verdicts.append(graded(settings, warm.lent, *cells))
+        assert warm.alive()
+    assert verdicts == [("ok", "passed"), ("ok", "failed"), ("ok", "passed")]
 
 
 def test_a_student_past_the_deadline_kills_the_sandbox_and_the_next_gets_a_new_one(settings):
@@ -85,21 +88,16 @@ def test_a_student_past_the_deadline_kills_the_sandbox_and_the_next_gets_a_new_o
         pool.close()
 
 
-def test_a_malformed_request_is_refused_and_the_sandbox_goes_on(settings):
-    warm = warm_sandbox.WarmSandbox(settings.library, "cpu", settings.limits, settings.confinement,
-                                    settings.scratch / "malformed.log")
-    try:
-        warm.lent.control.send(b"hello")
-        assert warm_sandbox.answer(warm.lent.control, time.monotonic() + 60) == "a malformed request"
-        left, right = socket.socketpair()
-        socket.send_fds(warm.lent.control, [b"job"], [left.fileno()])  # one descriptor where two belong
-        left.close()
-        right.settimeout(60)
-        assert warm_sandbox.answer(warm.lent.control, time.monotonic() + 60) == "a malformed request"
-        assert right.recv(1) == b""  # the server kept no copy of what it refused
-        assert graded(settings, warm.lent, RIGHT) == ("ok", "passed")
-    finally:
-        warm.close()
+def test_a_malformed_request_is_refused_and_the_sandbox_goes_on(settings, warm):
+    warm.lent.control.send(b"hello")
+    assert warm_sandbox.answer(warm.lent.control, time.monotonic() + 60) == "a malformed request"
+    left, right = socket.socketpair()
+    socket.send_fds(warm.lent.control, [b"job"], [left.fileno()])  # one descriptor where two belong
+    left.close()
+    right.settimeout(60)
+    assert warm_sandbox.answer(warm.lent.control, time.monotonic() + 60) == "a malformed request"
+    assert right.recv(1) == b""  # the server kept no copy of what it refused
+    assert graded(settings, warm.lent, RIGHT) == ("ok", "passed")
 
 
 def test_a_sandbox_that_cannot_start_says_why_and_is_not_lent_again(settings, tmp_path):
@@ -146,24 +144,19 @@ def test_each_student_s_fresh_tmp_still_holds_what_was_bound_below_it(settings, 
         warm.close()
 
 
-def test_a_job_too_large_for_the_warm_sandbox_is_left_to_a_sandbox_of_its_own(settings):
+def test_a_job_too_large_for_the_warm_sandbox_is_left_to_a_sandbox_of_its_own(settings, warm):
     """Five notebooks of up to NOTEBOOK_BYTES each make a job larger than any file a sandbox may write (its
     job.json, written inside a warm sandbox): that student is graded in a sandbox of their own, the warm one
     untouched."""
     from autograder.grade.cells import NOTEBOOK_BYTES
     from autograder.grade.student import run_sandbox
 
-    warm = warm_sandbox.WarmSandbox(settings.library, "cpu", settings.limits, settings.confinement,
-                                    settings.scratch / "large.log")
-    try:
-        grading = Grading("s", "s", {}, jobs={"01_squeeze": [RIGHT, "#" + "x" * (4 * NOTEBOOK_BYTES)]})
-        assert len(json.dumps(job_file(grading, settings))) > settings.limits.file_bytes
-        grading = run_sandbox(grading, dataclasses.replace(settings, warm=warm.lent))
-        rows, _ = score_notebooks(grading, settings)
-        assert (grading.sandbox_status, rows[0]["status"]) == ("ok", "passed")
-        assert warm.alive() and graded(settings, warm.lent, RIGHT) == ("ok", "passed")
-    finally:
-        warm.close()
+    grading = Grading("s", "s", {}, jobs={"01_squeeze": [RIGHT, "#" + "x" * (4 * NOTEBOOK_BYTES)]})
+    assert len(json.dumps(job_file(grading, settings))) > settings.limits.file_bytes
+    grading = run_sandbox(grading, dataclasses.replace(settings, warm=warm.lent))
+    rows, _ = score_notebooks(grading, settings)
+    assert (grading.sandbox_status, rows[0]["status"]) == ("ok", "passed")
+    assert warm.alive() and graded(settings, warm.lent, RIGHT) == ("ok", "passed")
 
 
 def test_a_kept_sandbox_grades_the_next_batch_started_the_same_way_and_no_other(settings, tmp_path):
@@ -172,6 +165,8 @@ def test_a_kept_sandbox_grades_the_next_batch_started_the_same_way_and_no_other(
         first = warm_sandbox.Pool(settings, 1, kept)
         warm = first.lend()
         assert graded(settings, warm.lent, RIGHT) == ("ok", "passed")
+        first.give_back(warm, clean=True)
+        assert first.lend() is warm  # a batch lends its sandbox again to its next student
         first.give_back(warm, clean=True)
         first.close()  # kept, not closed: the batch's own folders may go
         assert warm.alive() and first.started == 1
