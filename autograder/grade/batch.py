@@ -169,12 +169,12 @@ def short_socket_folder() -> None:
 
 
 def worker_context():
-    """Workers fork from a fresh server that has imported the grader and filled the judge's caches on one torch
-    thread, but run nothing of a student (forking this process, whose torch may have started OpenMP threads, can
-    deadlock the children). Started early: it loads meanwhile."""
+    """Workers fork from a fresh server that has loaded autograder/grade/preload.py (the grader, the judge's caches
+    filled on one torch thread, the book's links) but runs nothing of a student (forking this process, whose torch
+    may have started OpenMP threads, can deadlock the children). Started early: it loads meanwhile."""
     short_socket_folder()
     context = get_context("forkserver")
-    context.set_forkserver_preload(["autograder.grade.student", "autograder.grade.scoring", "autograder.checks.warm"])
+    context.set_forkserver_preload(["autograder.grade.preload"])
     from multiprocessing import forkserver
 
     forkserver.ensure_running()

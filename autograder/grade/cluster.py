@@ -44,10 +44,10 @@ def worker_settings(settings, home: Path):
 def grade_remotely(submission, files: dict, settings) -> tuple:
     """On a worker: (the student's record, {path under RESULTS: bytes} of what the grading wrote).
 
-    The judge's caches are filled once per worker process, as the batch's fork server fills them, so each
+    The worker loads what the batch's fork server loads (autograder/grade/preload.py) once per process, so each
     student's judge child forks with the reference's results already computed (they depend on the case alone).
     """
-    import autograder.checks.warm  # noqa: F401  (fills the caches when first imported in this process)
+    import autograder.grade.preload  # noqa: F401  (fills the caches when first imported in this process)
 
     from .student import grade_student
 

@@ -57,6 +57,24 @@ def test_the_device_is_what_torch_says_in_a_worker():
             resolve_device("cuda", context)
 
 
+def test_a_students_process_starts_with_the_judges_caches_and_the_books_links():
+    """Filled once by the fork server (autograder/grade/preload.py), not again in every student's process."""
+    context = worker_context()
+    answer, question = context.Pipe(duplex=False)
+    tell = ("from autograder import links\nfrom autograder.checks import judge\n"
+            "question.send((len(judge._CACHE), links._config.cache_info().currsize,"
+            " links.chapters.cache_info().currsize))")
+    child = context.Process(target=exec, args=(tell, {"question": question}))
+    child.start()
+    question.close()
+    try:
+        assert answer.poll(120), "the process forked from the fork server said nothing"
+        cached, config, toc = answer.recv()
+    finally:
+        child.join(30)
+    assert cached > 0 and config == 1 and toc == 1
+
+
 @pytest.mark.slow
 def test_the_workers_start_under_a_temporary_folder_too_deep_for_a_unix_socket(graded_under_a_deep_tmpdir):
     done, deep = graded_under_a_deep_tmpdir

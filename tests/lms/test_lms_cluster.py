@@ -122,7 +122,8 @@ def test_a_worker_fills_the_judges_caches_before_its_first_student(tmp_path, mon
     isolate, drop_uid = isolation_here()
     settings = Settings(results=tmp_path, library=tmp_path, scratch=tmp_path, device="cpu", timeout=1.0,
                         isolate=isolate, drop_uid=drop_uid, max_scores={}, test_sources=frozenset(), fingerprint="f")
-    monkeypatch.delitem(sys.modules, "autograder.checks.warm", raising=False)  # a fresh worker's
+    for module in ("autograder.checks.warm", "autograder.grade.preload"):  # a fresh worker's
+        monkeypatch.delitem(sys.modules, module, raising=False)
     monkeypatch.setattr(judge, "_CACHE", {})
     cached = []
 
