@@ -7,5 +7,8 @@ from autograder import links
 
 from . import scoring, student  # noqa: F401
 
-links.location()
-links.chapters()
+try:
+    links.location()
+    links.chapters()
+except Exception:  # the fork server must start whatever happens (it skips only a preload's ImportError): each
+    pass  # student's feedback then reads the files itself and meets the error, which records that student

@@ -75,6 +75,21 @@ def test_a_students_process_starts_with_the_judges_caches_and_the_books_links():
     assert cached > 0 and config == 1 and toc == 1
 
 
+def test_links_that_cannot_be_read_do_not_stop_the_fork_server_from_loading(monkeypatch):
+    """A broken _config.yml must cost each student's feedback, as it did before the fork server read it, not the
+    fork server itself, whose death would end the batch in a traceback."""
+    import importlib
+
+    from autograder import links
+
+    def broken(root=links.ROOT):
+        raise ValueError("_config.yml: repository.url must be a GitHub repository")
+
+    monkeypatch.setattr(links, "location", broken)
+    monkeypatch.delitem(sys.modules, "autograder.grade.preload", raising=False)
+    importlib.import_module("autograder.grade.preload")
+
+
 @pytest.mark.slow
 def test_the_workers_start_under_a_temporary_folder_too_deep_for_a_unix_socket(graded_under_a_deep_tmpdir):
     done, deep = graded_under_a_deep_tmpdir
