@@ -89,7 +89,9 @@ def check_group(item) -> None:
 
 
 def pytest_configure(config):
-    """An xdist worker takes its share of the cores for torch's threads, so workers do not oversubscribe them.
+    """An xdist worker takes its share of the cores for torch's threads, and so does every process it starts (the
+    kernels of the book build, Dask and study workers: OMP_NUM_THREADS), so workers do not oversubscribe the cores
+    (OpenMP threads left without a core spin and burn processor time).
     The suite's kernels (and those of the nbgrader and jupyter-book it runs) come from tests/kernels: the
     ``python3`` kernelspec there forks them from a zygote that imported torch once (autograder/kernel_zygote.py)."""
     from autograder import kernel_zygote
@@ -101,7 +103,10 @@ def pytest_configure(config):
             "the kernel zygote provisioner is not installed (run `make install`): kernels start the ordinary way"), 2)
     workers = os.environ.get("PYTEST_XDIST_WORKER_COUNT")
     if workers:
-        torch.set_num_threads(max(1, (os.cpu_count() or 1) // int(workers)))
+        share = max(1, (os.cpu_count() or 1) // int(workers))
+        torch.set_num_threads(share)
+        for variable in ("OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+            os.environ.setdefault(variable, str(share))
 
 
 def pytest_collection_modifyitems(config, items):
