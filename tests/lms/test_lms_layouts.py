@@ -1,6 +1,7 @@
 """Each LMS's download read as it comes: the layout detected, the LMS's id as student id, the name kept,
 and a small class graded end to end from its zip."""
 import csv
+import os
 
 import pytest
 from lms_class import LAYOUTS, entries, write_zip
@@ -59,3 +60,19 @@ def test_a_class_is_graded_from_each_lms_zip_with_every_student_found(graded_lay
     with open(out / "scores.csv", newline="", encoding="utf-8") as handle:
         squeeze = {r["student_id"]: r for r in csv.DictReader(handle) if r["exercise"] == "squeeze"}
     assert {s: (r["display_name"], r["status"]) for s, r in squeeze.items()} == expected
+
+
+@pytest.mark.slow
+def test_the_batchs_own_process_never_imports_torch(graded_layouts):
+    """Only the fork server its workers start from does (once per batch), and it answers whether CUDA works."""
+    assert all((folder / "grades.csv").exists() for folder in graded_layouts.results.values())
+    assert graded_layouts.imported_torch is False
+
+
+@pytest.mark.slow
+def test_the_workers_start_under_a_temporary_folder_too_deep_for_a_unix_socket(graded_layouts):
+    """multiprocessing's fork server would listen at TMPDIR/pymp-XXXXXXXX/listener-XXXXXXXX: too long a path there."""
+    deep = graded_layouts.tmpdir
+    assert len(os.path.join(deep, "pymp-12345678", "listener-12345678")) > 107
+    assert all((folder / "grades.csv").exists() for folder in graded_layouts.results.values())
+    assert not list(deep.iterdir()), "nothing is left in TMPDIR"
