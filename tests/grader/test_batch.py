@@ -229,7 +229,9 @@ def test_without_bubblewrap_a_loud_warning_and_the_limits_still_grade(tmp_path, 
         "right": {"01_squeeze.ipynb": solved()},
         "wrong": {"01_squeeze.ipynb": with_cells(solved(), WRONG_SQUEEZE,
                                                  "import torch\ntorch.allclose = lambda *a, **k: True\n")},
-        "endless": {"01_squeeze.ipynb": with_cells(solved(), "def squeeze(x):\n    while True:\n        pass\n")},
+        # waits rather than spins: what is tested is the timeout (the hostile class's endless students spin)
+        "endless": {"01_squeeze.ipynb": with_cells(solved(), "import time\n\ndef squeeze(x):\n    while True:\n"
+                                                             "        time.sleep(1)\n")},
     })
     rows = grade_class(folder, tmp_path / "results", timeout=4)
     assert "WARNING" in rows["batch"].warning and "WITHOUT" in rows["batch"].warning
