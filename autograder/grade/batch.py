@@ -365,13 +365,14 @@ def grade_pending(found: list, settings: Settings, force: bool, workers: int, pr
 
 
 def write_outputs(out: Path, records: list, course, points: dict, reused: int, notes: list, warning,
-                  isolation) -> Batch:
+                  isolation, gradebook: bool = True) -> Batch:
     from .feedback import write_class_page
 
     manual = manual_points(course.source)
     write_tables(out, records, manual)
     write_class_page(out, records)
-    record_scores(course.gradebook, points, records)
+    if gradebook:
+        record_scores(course.gradebook, points, records)
     summary = summarise(records, reused, notes, manual) + f"\nStudent code ran in: {isolation}."
     return Batch(records, reused, notes, warning, summary, isolation)
 
@@ -379,7 +380,8 @@ def write_outputs(out: Path, records: list, course, points: dict, reused: int, n
 def grade(submissions: Path, out: Path, *, workers: int | None = None, device: str = "auto",
           timeout: float = DEFAULT_TIMEOUT, force: bool = False, gradebook: Path | None = None,
           course_root: Path = ROOT, progress: bool = True, memory_mib: int = sandbox.SANDBOX_MEMORY // 2**20,
-          processes: int = sandbox.Limits.processes, layout: str = "auto", cluster: str | None = None) -> Batch:
+          processes: int = sandbox.Limits.processes, layout: str = "auto", cluster: str | None = None,
+          record_gradebook: bool = True) -> Batch:
     """Grade every student in SUBMISSIONS into OUT; see the package docstring for the outputs.
 
     Args:
@@ -388,6 +390,8 @@ def grade(submissions: Path, out: Path, *, workers: int | None = None, device: s
         layout: how SUBMISSIONS is laid out: auto (detected), canvas, moodle, blackboard, brightspace,
             nbgrader or folders.
         cluster: a Dask cluster to grade on: local:N (N local workers) or a scheduler's address (tcp://HOST:PORT).
+        record_gradebook: record the scores in nbgrader's gradebook too (off: the results folder alone, as for
+            Gradescope, which keeps its own gradebook; no nbgrader database is made or read).
     """
     if timeout <= 0:
         raise GraderError(f"--timeout must be positive, got {timeout}")
@@ -406,9 +410,11 @@ def grade(submissions: Path, out: Path, *, workers: int | None = None, device: s
             found, found_notes = find_submissions(folder, layout, scratch=Path(temporary) / "unzipped")
             settings, warning = prepare(course, device, timeout, out, Path(temporary), limits, confinement)
             out.mkdir(parents=True, exist_ok=True)
-            records, reused = grade_pending(found, settings, force, workers, progress,
-                                            lambda: create_gradebook(course.gradebook, settings.max_scores), cluster)
+            make_gradebook = (lambda: create_gradebook(course.gradebook, settings.max_scores)) if record_gradebook \
+                else None
+            records, reused = grade_pending(found, settings, force, workers, progress, make_gradebook, cluster)
         finally:
             confinement.close()
     isolation = ("bubblewrap" if settings.isolate else "NO bubblewrap") + f"; limits: {confinement.mechanism}"
-    return write_outputs(out, records, course, settings.max_scores, reused, notes + found_notes, warning, isolation)
+    return write_outputs(out, records, course, settings.max_scores, reused, notes + found_notes, warning, isolation,
+                         record_gradebook)

@@ -100,8 +100,7 @@ def grade_submission(root: Path) -> dict:
             if path.is_file() and not path.is_symlink() and not (student / path.name).exists():
                 shutil.copyfile(path, student / path.name)
         out = Path(temporary) / "results"
-        batch = grade(student.parent, out, workers=1, progress=False, gradebook=out / "gradebook.db",
-                      layout="folders")
+        batch = grade(student.parent, out, workers=1, progress=False, layout="folders", record_gradebook=False)
         return results_json(batch.records[0], batch.summary)
 
 

@@ -63,18 +63,18 @@ def graded(tmp_path_factory):
     bundle = build_bundle(base / "bundle")
     solved = solved_notebook(load_course(ROOT), "01_squeeze")
     return {name: run_as_gradescope(bundle, base / name, notebook) for name, notebook in (
-        ("correct", solved), ("cheating", with_cells(solved, cheat(base / "cheating"))))}, bundle
+        ("correct", solved), ("cheating", with_cells(solved, cheat(base / "cheating"))))}, bundle, base
 
 
 def test_the_bundle_holds_what_gradescope_runs(graded):
-    _, bundle = graded
+    _, bundle, _ = graded
     names = zipfile.ZipFile(bundle).namelist()
     assert {"setup.sh", "run_autograder", "course/autograder/grade/gradescope.py",
             "course/solutions/attention/01_squeeze.ipynb"} <= set(names)
 
 
 def test_results_are_in_gradescopes_format_one_test_per_exercise(graded):
-    results, _ = graded
+    results, _, _ = graded
     for result in results.values():
         assert {"name", "score", "max_score", "output", "visibility"} <= set(result["tests"][0])
         assert len(result["tests"]) == 8 and result["score"] == sum(t["score"] for t in result["tests"])
@@ -85,6 +85,15 @@ def test_results_are_in_gradescopes_format_one_test_per_exercise(graded):
 
 
 def test_a_cheating_submission_neither_forges_the_results_nor_reads_the_reference(graded):
-    results, _ = graded
+    results, _, _ = graded
     cheating = results["cheating"]
     assert cheating["score"] != 999 and cheating["tests"][0]["score"] == 0
+
+
+def test_a_submission_is_graded_without_an_nbgrader_gradebook(graded):
+    """Gradescope keeps the scores: no gradebook is made for a submission (nor the empty one a first gradebook is
+    copied from, in the grader's cache under HOME, which costs nbgrader an alembic run in each fresh container)."""
+    results, _, base = graded
+    assert results["correct"]["tests"][0]["score"] > 0
+    for name in results:
+        assert not list((base / name).rglob("*.db")), name

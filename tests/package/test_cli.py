@@ -121,7 +121,7 @@ def test_grade_has_every_option_of_its_function(capsys):
 
     usage = command_help("grade", capsys)
     for name, parameter in list(inspect.signature(grade).parameters.items())[1:]:
-        flag = "--no-" + name if parameter.default is True else "--" + name.replace("_", "-")
+        flag = ("--no-" if parameter.default is True else "--") + name.replace("_", "-")
         assert flag in usage, f"{flag} missing from the generated usage"
     assert f"(default: {DEFAULT_TIMEOUT})" in usage
     assert "SUBMISSIONS" in usage
