@@ -80,6 +80,7 @@ def gone(pid: int, within: float = 15.0) -> bool:
 
 
 def launch_env(**extra) -> dict:
+    """The environment the kernels of these tests start with: the tests that need no other share one zygote."""
     return {**os.environ, "OMP_NUM_THREADS": "1", "ZYGOTE_TEST": "1", **extra}
 
 
@@ -117,7 +118,7 @@ def test_a_forked_kernel_is_what_an_ordinary_launch_gives(tmp_path, monkeypatch)
 
 def test_interrupt_restart_and_shutdown():
     async def lifecycle():
-        manager, client = await start()
+        manager, client = await start(env=launch_env())
         try:
             first = manager.provisioner.pid
             running = asyncio.ensure_future(run(client, "import time; time.sleep(100)"))
@@ -154,7 +155,7 @@ threading.Thread(target=late).start()
 """
 
     async def ended():
-        manager, client = await start()
+        manager, client = await start(env=launch_env())
         reply, _ = await run(client, code)
         client.stop_channels()
         await manager.shutdown_kernel()
@@ -169,7 +170,7 @@ threading.Thread(target=late).start()
 
 def test_a_kernel_killed_from_outside_is_reported_dead():
     async def killed():
-        manager, client = await start()
+        manager, client = await start(env=launch_env())
         client.stop_channels()
         pid = manager.provisioner.pid
         os.kill(pid, signal.SIGKILL)
