@@ -365,13 +365,13 @@ def grade_pending(found: list, settings: Settings, force: bool, workers: int, pr
 
 
 def write_outputs(out: Path, records: list, course, points: dict, reused: int, notes: list, warning,
-                  isolation, gradebook: bool = True) -> Batch:
+                  isolation, record_gradebook: bool = True) -> Batch:
     from .feedback import write_class_page
 
     manual = manual_points(course.source)
     write_tables(out, records, manual)
     write_class_page(out, records)
-    if gradebook:
+    if record_gradebook:
         record_scores(course.gradebook, points, records)
     summary = summarise(records, reused, notes, manual) + f"\nStudent code ran in: {isolation}."
     return Batch(records, reused, notes, warning, summary, isolation)
