@@ -99,6 +99,8 @@ if written >= 300:
 
 # Eight processes holding 200 MiB each at once (1.6 GiB over the sandbox): a correct squeeze if they all did.
 # The wait ends once a child has gone without writing (killed or refused its memory): eight cannot be reached.
+# Eight that wrote are not enough: the OOM killer may kill a child after it wrote, whose memory a later one then
+# takes, so all eight must still be alive once the last has written.
 MEMORY_SPREAD = """
 import os, time
 r, w = os.pipe()
@@ -127,12 +129,18 @@ while time.monotonic() < end and len(wrote) < 8 and not gone - wrote:
         wrote.update(os.read(r, 8))  # after the reaping: a child's byte is read before its exit counts
     except BlockingIOError:
         time.sleep(0.05)
+def alive(pid):
+    try:
+        return os.waitpid(pid, os.WNOHANG)[0] == 0
+    except ChildProcessError:
+        return False
+held = len(wrote) >= 8 and all(alive(pid) for pid in kids)
 for pid in kids:
     try:
         os.kill(pid, 9)
     except OSError:
         pass
-if len(wrote) >= 8:
+if held:
 """ + "    " + RIGHT_SQUEEZE.replace("\n    ", "\n        ")
 
 # 48 MiB into /dev/shm: a correct squeeze if it fitted.
