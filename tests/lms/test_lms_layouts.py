@@ -6,6 +6,7 @@ import os
 import pytest
 from lms_class import LAYOUTS, entries, write_zip
 
+from autograder.grade.batch import SOCKET_PATH_MAX
 from autograder.grade.submissions import extract, find_submissions
 
 
@@ -73,6 +74,6 @@ def test_the_batchs_own_process_never_imports_torch(graded_layouts):
 def test_the_workers_start_under_a_temporary_folder_too_deep_for_a_unix_socket(graded_layouts):
     """multiprocessing's fork server would listen at TMPDIR/pymp-XXXXXXXX/listener-XXXXXXXX: too long a path there."""
     deep = graded_layouts.tmpdir
-    assert len(os.path.join(deep, "pymp-12345678", "listener-12345678")) > 107
+    assert len(os.path.join(deep, "pymp-12345678", "listener-12345678")) > SOCKET_PATH_MAX
     assert all((folder / "grades.csv").exists() for folder in graded_layouts.results.values())
     assert not list(deep.iterdir()), "nothing is left in TMPDIR"
