@@ -93,8 +93,15 @@ def pytest_configure(config):
     kernels of the book build, Dask and study workers: OMP_NUM_THREADS), so workers do not oversubscribe the cores
     (OpenMP threads left without a core spin and burn processor time).
     The suite's kernels (and those of the nbgrader and jupyter-book it runs) come from tests/kernels: the
-    ``python3`` kernelspec there forks them from a zygote that imported torch once (autograder/kernel_zygote.py)."""
+    ``python3`` kernelspec there forks them from a zygote that imported torch once (autograder/kernel_zygote.py).
+    Python caches bytecode for the whole run, even where the environment says not to (PYTHONDONTWRITEBYTECODE, as
+    some CI images set): the suite starts some 150 interpreters (graders, fork servers, kernels, Dask and study
+    workers) that import the course's modules, and each would compile them again, as would each xdist worker the
+    test modules' rewritten asserts."""
     from autograder import kernel_zygote
+
+    sys.dont_write_bytecode = False  # this process's own imports, the test modules' rewritten asserts included
+    os.environ.pop("PYTHONDONTWRITEBYTECODE", None)  # the workers and every process they start
 
     if kernel_zygote.registered():
         os.environ["JUPYTER_PATH"] = os.pathsep.join(filter(None, [str(KERNELS), os.environ.get("JUPYTER_PATH")]))
