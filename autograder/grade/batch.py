@@ -385,7 +385,8 @@ def grade(submissions: Path, out: Path, *, workers: int | None = None, device: s
     """Grade every student in SUBMISSIONS into OUT; see the package docstring for the outputs.
 
     Args:
-        memory_mib: memory of one student's sandbox, all its processes together (where cgroups allow).
+        memory_mib: memory of one student's sandbox, all its processes together (where cgroups allow); each
+            process may map 2 GiB less, and at least 4 GiB (see sandbox.Limits.of_memory).
         processes: processes one student's sandbox may run at once.
         layout: how SUBMISSIONS is laid out: auto (detected), canvas, moodle, blackboard, brightspace,
             nbgrader or folders.
@@ -401,8 +402,7 @@ def grade(submissions: Path, out: Path, *, workers: int | None = None, device: s
     device = resolve_device(device, worker_context())
     course = load_course(course_root, gradebook)
     out = Path(out)
-    limits = sandbox.Limits(memory=memory_mib * 2**20, process_memory=max(memory_mib * 2**20, sandbox.PROCESS_MEMORY),
-                            processes=processes)
+    limits = sandbox.Limits.of_memory(memory_mib * 2**20, processes=processes)
     with removed_on_termination(), tempfile.TemporaryDirectory(prefix="autograder-") as temporary:
         confinement = open_confinement(f"autograder-{os.getpid()}")
         try:

@@ -35,7 +35,7 @@ SHM_BYTES = 16 * 2**20  # /dev/shm
 OUT_BYTES = 128 * 2**20  # the tmpfs holding the notebooks' result files
 SANDBOX_MEMORY = 6 * 2**30  # all processes of one sandbox together, where a cgroup is available (above
 # PROCESS_MEMORY, so one greedy process gets a MemoryError before the whole sandbox is out of memory)
-PROCESS_MEMORY = 4 * 2**30  # address space of each process
+PROCESS_MEMORY = 4 * 2**30  # address space of each process (torch alone maps most of a GiB)
 FILE_BYTES = 64 * 2**20  # any one file the sandbox writes
 OUTPUT_BYTES = 64 * 2**20  # everything that comes back over the pipe, for one student
 
@@ -49,6 +49,14 @@ class Limits:
     file_bytes: int = FILE_BYTES
     output_bytes: int = OUTPUT_BYTES
     shm_bytes: int = SHM_BYTES
+
+    @classmethod
+    def of_memory(cls, memory: int, **others) -> "Limits":
+        """The limits of a sandbox of `memory` bytes: each process may map what the default leaves it, that much
+        below the sandbox's memory (so a greedy process still gets its MemoryError first), and never less than
+        PROCESS_MEMORY (below it, the cgroup alone limits a small sandbox)."""
+        return cls(memory=memory, process_memory=max(PROCESS_MEMORY, memory - (SANDBOX_MEMORY - PROCESS_MEMORY)),
+                   **others)
 
     def rlimits(self, device: str, cpu_seconds: int | None = None) -> dict:
         limits = {"RLIMIT_CPU": cpu_seconds or self.cpu_seconds, "RLIMIT_NPROC": self.processes,

@@ -88,6 +88,11 @@ def unknown_kernel(stem: str):
 
 MEMORY_BOMB = "hog = [bytearray(2**30) for _ in range(64)]\n"
 HUGE_OUTPUT = "for _ in range(50):\n    print('y' * 2**20)\n"
+# 4 GiB of address space, never touched (no memory used): more than a process of the default sandbox may map (4 GiB
+# in all, 2 GiB below the sandbox's 6), so the map fails at once and the solved squeeze stays; were it allowed, the
+# wrong squeeze would replace it.
+MAP_PAST_SHARE = "import mmap\ntry:\n    hog = mmap.mmap(-1, 4 * 2**30)\nexcept OSError:\n    pass\nelse:\n" + \
+    "".join(f"    {line}\n" for line in WRONG_SQUEEZE.splitlines())
 
 BROKEN = {  # student -> (files, {exercise: expected status})
     "empty": ({"01_squeeze.ipynb": b""}, {"squeeze": "missing"}),
@@ -95,6 +100,7 @@ BROKEN = {  # student -> (files, {exercise: expected status})
     "not_a_notebook": ({"01_squeeze.ipynb": b"\x89PNG\r\n\x1a\n\x00\x00binary"}, {"squeeze": "missing"}),
     "endless_squeeze": ({"01_squeeze.ipynb": with_cells(solved(), "def squeeze(x):\n    while True:\n        pass\n")},
                         {"squeeze": "timeout"}),
+    "maps_past_its_share": ({"01_squeeze.ipynb": with_cells(solved(), MAP_PAST_SHARE)}, {"squeeze": "passed"}),
     # Odd but gradable, one oddity per notebook (each notebook runs in a process of its own):
     # saved by Colab without metadata, an unknown kernel, a memory bomb then a fine cell, huge output.
     "odd_but_fine": ({"01_squeeze.ipynb": strip_metadata(solved()),
