@@ -1,7 +1,7 @@
 """A kernel provisioner that forks each Jupyter kernel from a "zygote" that has already imported torch.
 
-A fresh kernel spends several CPU-seconds importing ipykernel, torch and torch._dynamo (torch's Python
-meta kernels import it on first use) before it runs a cell. `ZygoteProvisioner` starts, per interpreter
+A fresh kernel spends several CPU-seconds importing ipykernel, torch, torch._dynamo (torch's Python
+meta kernels import it on first use) and pyplot before it runs a cell. `ZygoteProvisioner` starts, per interpreter
 and environment, one zygote process: that interpreter, given that environment, imports those
 third-party modules once and waits. Each kernel is then forked from it and becomes a real ipykernel:
 in the child, a new session (so that killpg reaches it), the launch's working folder, environment,
@@ -10,6 +10,9 @@ stdin, stdout and stderr, ``sys.path[0]`` as ``python -m`` sets it, and the kern
 the zygote's.
 
 - The course's own package is never imported in a zygote: a kernel imports it as a fresh one would.
+- matplotlib's pyplot is preloaded as a kernel would import it: with the backend ipykernel names when MPLBACKEND
+  is unset, and no matplotlibrc of a working folder (the zygote's is /; a kernel whose folder holds one is
+  launched as usual).
 - Nothing the zygote imports starts a thread that matters, a zmq context or an event loop (the kernel
   makes them after the fork); OpenBLAS's idle pool is rebuilt after a fork by OpenBLAS itself; torch's
   thread pool starts at its first operation, in the kernel. numpy's and torch's global generators are
@@ -38,7 +41,8 @@ import time
 from jupyter_client.provisioning import LocalProvisioner
 
 NAME = "zygote-provisioner"  # its entry point (pyproject.toml), as a kernelspec names it
-PRELOAD = ("ipykernel.kernelapp", "torch", "torch._dynamo")  # third-party only, never `autograder`
+PRELOAD = ("ipykernel.kernelapp", "torch", "torch._dynamo", "matplotlib.pyplot")  # third-party only, never `autograder`
+INLINE = "module://matplotlib_inline.backend_inline"  # ipykernel's MPLBACKEND where none is set
 START_TIMEOUT = 300  # seconds for a zygote's imports on a busy machine
 MESSAGE = 1 << 20  # the largest request: argv, environment and working folder as JSON
 # Variables that differ from kernel to kernel of one launching process (pytest sets PYTEST_CURRENT_TEST for
@@ -135,7 +139,8 @@ class ZygoteProvisioner(LocalProvisioner):
         cwd = str(kwargs.get("cwd") or os.getcwd())
         inherits = all(kwargs.get(name) is None for name in ("stdin", "stdout", "stderr", "independent"))
         command = split_command(cmd)
-        zygote = await self._zygote(command[0], env) if command and inherits else None
+        own_rc = os.path.exists(os.path.join(cwd, "matplotlibrc"))  # matplotlib, preloaded, read the zygote's folder
+        zygote = await self._zygote(command[0], env) if command and inherits and not own_rc else None
         if zygote is None:
             return await super().launch_kernel(cmd, **kwargs)
         self.connection, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
@@ -337,11 +342,18 @@ def zygote_main() -> None:
     control = socket.socket(fileno=int(sys.argv[1]))
     sys.argv = sys.argv[:1]
     del sys.path[0]  # the working folder `-c` put there: nothing is imported from it, as in ipykernel_launcher
+    os.chdir("/")  # no matplotlibrc of a folder here; each kernel goes to its own
+    backend = os.environ.get("MPLBACKEND")
+    os.environ["MPLBACKEND"] = backend or INLINE  # as ipykernel sets it before the kernel's first cell
     for name in PRELOAD:
         try:
             __import__(name)
         except ImportError:
             pass
+    if backend is None:
+        del os.environ["MPLBACKEND"]
+    else:
+        os.environ["MPLBACKEND"] = backend
     control.send(b"ready")
     become_kernel(serve(control))
 

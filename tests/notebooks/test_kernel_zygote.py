@@ -26,7 +26,7 @@ PROBE = """
 import json, os, random, stat, sys
 course = sorted(m for m in sys.modules if m.split(".")[0] == "autograder")
 preloaded = "torch._dynamo" in sys.modules
-import numpy, torch
+import matplotlib, numpy, torch
 def file(fd):
     status = os.fstat(fd)
     return [status.st_dev, status.st_ino, stat.S_IFMT(status.st_mode)]
@@ -34,6 +34,7 @@ print(json.dumps({"pid": os.getpid(), "ppid": os.getppid(), "sid": os.getsid(0),
                   "env": dict(os.environ), "path": sys.path, "argv0": sys.argv[0], "flags": list(sys.flags),
                   "stdin": stat.S_ISFIFO(os.fstat(0).st_mode), "stdout": file(1), "stderr": file(2),
                   "threads": torch.get_num_threads(), "course": course, "preloaded": preloaded,
+                  "matplotlib": [matplotlib.rcParams["backend"], matplotlib.matplotlib_fname()],
                   "blas": float((numpy.ones((300, 300)) @ numpy.ones(300)).sum()),
                   "random": [random.random(), numpy.random.random(), torch.rand(1).item()]}))
 """
@@ -68,7 +69,13 @@ async def run(client, code: str, timeout: float = 120) -> tuple:
 async def probe(client) -> dict:
     reply, printed = await run(client, PROBE)
     assert reply["status"] == "ok", reply
-    return json.loads(printed)
+    seen = json.loads(printed)
+    shown = []  # what a figure's cell displays, as a notebook keeps it
+    reply = await client.execute_interactive("import matplotlib.pyplot as plt\nplt.plot([0, 1])\nplt.show()",
+                                             timeout=120, output_hook=shown.append)
+    assert reply["content"]["status"] == "ok", reply
+    seen["figure"] = [sorted(m["content"]["data"]) for m in shown if m["msg_type"] == "display_data"]
+    return seen
 
 
 def gone(pid: int, within: float = 15.0) -> bool:
@@ -112,8 +119,30 @@ def test_a_forked_kernel_is_what_an_ordinary_launch_gives(tmp_path, monkeypatch)
     assert seen["preloaded"] and not fresh["preloaded"]  # torch._dynamo came from the zygote
     assert seen["course"] == [] == fresh["course"]  # the zygote never imports the course's package
     assert seen["env"]["ZYGOTE_TEST"] == "1" and seen["threads"] == 1
-    for key in ("cwd", "env", "path", "argv0", "flags", "stdin", "stdout", "stderr", "threads", "blas"):
+    assert len(seen["figure"]) == 1 and "image/png" in seen["figure"][0]  # pyplot came from the zygote: inline
+    for key in ("cwd", "env", "path", "argv0", "flags", "stdin", "stdout", "stderr", "threads", "blas", "matplotlib",
+                "figure"):
         assert seen[key] == fresh[key], key
+
+
+def test_a_kernel_whose_folder_holds_a_matplotlibrc_reads_it(tmp_path):
+    """matplotlib reads the working folder's matplotlibrc at import, which in a zygote is long past: such a kernel
+    is launched as usual."""
+    (tmp_path / "matplotlibrc").write_text("figure.dpi: 42\n")
+
+    async def read():
+        manager, client = await start(env=launch_env(), cwd=str(tmp_path))
+        forked = manager.provisioner.pidfd is not None
+        try:
+            reply, printed = await run(client, "import matplotlib\nprint(matplotlib.rcParams['figure.dpi'])")
+        finally:
+            client.stop_channels()
+            await manager.shutdown_kernel()
+        return forked, reply, printed
+
+    forked, reply, printed = in_thread(read())
+    assert reply["status"] == "ok" and printed.strip() == "42.0", (reply, printed)
+    assert not forked  # launched as LocalProvisioner launches
 
 
 def test_interrupt_restart_and_shutdown():
