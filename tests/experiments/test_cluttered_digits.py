@@ -1,15 +1,22 @@
 """The cluttered-digits generator: deterministic, and each digit where its record says."""
+import functools
 import subprocess
 import sys
 
 import numpy as np
 import pytest
 import torch
-from sklearn.datasets import load_digits
 
 from experiments.cluttered_digits import _digits, make_cluttered_digits, source_split
 
-DIGITS = load_digits()
+
+@functools.cache
+def digits():
+    """scikit-learn's digits, read when a test first needs them (its import costs every xdist worker two CPU-seconds
+    at collection otherwise)."""
+    from sklearn.datasets import load_digits
+
+    return load_digits()
 
 
 def test_the_same_seed_gives_the_same_images_and_another_seed_does_not():
@@ -27,8 +34,8 @@ def test_each_digit_lies_inside_the_canvas_at_its_recorded_position(canvas):
     assert data.images.shape == (50, 1, canvas, canvas)
     for image, label, (row, col), source in zip(data.images, data.labels, data.positions.tolist(), data.sources):
         assert 0 <= row <= canvas - 8 and 0 <= col <= canvas - 8
-        digit = torch.from_numpy(DIGITS.images[source].astype(np.float32) / 16)
-        assert label.item() == DIGITS.target[source]
+        digit = torch.from_numpy(digits().images[source].astype(np.float32) / 16)
+        assert label.item() == digits().target[source]
         window = image[0, row : row + 8, col : col + 8]
         # layers combine by maximum: the digit is never dimmed, and its brightest pixels are exactly 1
         assert torch.all(window >= digit)
@@ -39,7 +46,7 @@ def test_without_clutter_or_noise_the_canvas_is_the_digit_alone():
     data = make_cluttered_digits(10, canvas=16, fragments=0, noise=0.0, seed=2)
     for image, (row, col), source in zip(data.images, data.positions.tolist(), data.sources):
         expected = torch.zeros(16, 16)
-        expected[row : row + 8, col : col + 8] = torch.from_numpy(DIGITS.images[source] / 16)
+        expected[row : row + 8, col : col + 8] = torch.from_numpy(digits().images[source] / 16)
         assert torch.allclose(image[0], expected)
 
 
@@ -47,14 +54,14 @@ def test_clutter_never_touches_the_digits_box():
     cluttered = make_cluttered_digits(30, canvas=24, fragments=8, noise=0.0, seed=5)
     for image, (row, col), source in zip(cluttered.images, cluttered.positions.tolist(), cluttered.sources):
         window = image[0, row : row + 8, col : col + 8]
-        assert torch.allclose(window, torch.from_numpy(DIGITS.images[source] / 16).float())
+        assert torch.allclose(window, torch.from_numpy(digits().images[source] / 16).float())
         assert image[0].sum() > window.sum()  # some clutter was placed outside the box
 
 
 def test_train_and_test_sources_are_disjoint_and_cover_every_digit():
     train, test = source_split(seed=0)
     assert set(train).isdisjoint(test)
-    assert len(train) + len(test) == len(DIGITS.target)
+    assert len(train) + len(test) == len(digits().target)
 
 
 def test_bad_arguments_name_what_is_wrong():
@@ -78,8 +85,8 @@ def test_each_canvas_records_how_many_fragments_it_holds():
 
 def test_the_digits_are_scikit_learns_load_digits_exactly():
     images, labels = _digits()
-    assert np.array_equal(images, DIGITS.images.astype(np.float32) / 16.0)
-    assert np.array_equal(labels, DIGITS.target) and labels.dtype == np.int64
+    assert np.array_equal(images, digits().images.astype(np.float32) / 16.0)
+    assert np.array_equal(labels, digits().target) and labels.dtype == np.int64
 
 
 def test_making_canvases_does_not_import_scikit_learn():

@@ -19,9 +19,6 @@ from autograder.exercises import BY_ID, EXERCISES
 from cells import graded_cells, nbgrader, setup_code, source
 from mutants import BASE, CORRECT, SLIPS, VISIBLE_CORRECT, WRONG, slip
 
-matplotlib.use("Agg")  # in this process only: the book build in the same session must draw inline
-import matplotlib.pyplot as plt  # noqa: E402
-
 IMPLEMENTATION, TEST_CELL = "<implementation>", "<test cell>"
 HIDDEN = "### BEGIN HIDDEN TESTS"
 
@@ -41,7 +38,11 @@ def _frames(tb):
 
 @functools.lru_cache(maxsize=None)
 def _setup(exercise_id):
-    """(namespace after the notebook's given and solution cells, the exercise's test cell source), run once."""
+    """(namespace after the notebook's given and solution cells, the exercise's test cell source), run once.
+
+    The cells draw with Agg, in this process only (the book build in the same session must draw inline): set here,
+    not at import, where every xdist worker would import pyplot while collecting."""
+    matplotlib.use("Agg")
     nb = source(BY_ID[exercise_id].notebook)
     namespace = {}
     with contextlib.redirect_stdout(io.StringIO()):
@@ -157,6 +158,8 @@ def test_experiment_cells_run_with_every_correct_parameterisation(exercise_id, i
             for cell in experiments:
                 exec(compile(cell, "<experiment>", "exec"), dict(namespace))
         finally:
+            import matplotlib.pyplot as plt  # the cells imported it
+
             plt.close("all")
 
 
