@@ -17,7 +17,6 @@ import sys
 from pathlib import Path
 
 import pytest
-import torch
 
 ROOT = Path(__file__).resolve().parents[1]
 KERNELS = ROOT / "tests" / "kernels"  # a Jupyter data folder: kernels/python3/kernel.json
@@ -111,12 +110,16 @@ def pytest_configure(config):
     workers = os.environ.get("PYTEST_XDIST_WORKER_COUNT")
     if workers:
         share = max(1, (os.cpu_count() or 1) // int(workers))
+        import torch  # in the workers: the controller, which only schedules, never imports it
+
         torch.set_num_threads(share)
         for variable in ("OMP_NUM_THREADS", "MKL_NUM_THREADS"):
             os.environ.setdefault(variable, str(share))
 
 
 def pytest_collection_modifyitems(config, items):
+    import torch
+
     skip_gpu = None if torch.cuda.is_available() else pytest.mark.skip(reason="CUDA is not available on this machine")
     for item in items:
         if skip_gpu and "gpu" in item.keywords:
@@ -135,6 +138,8 @@ def single_thread(request):
     if not request.node.get_closest_marker("single_thread"):
         yield
         return
+    import torch
+
     before = torch.get_num_threads()
     torch.set_num_threads(1)
     yield
