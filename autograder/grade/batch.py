@@ -386,7 +386,7 @@ def grade(submissions: Path, out: Path, *, workers: int | None = None, device: s
 
     Args:
         memory_mib: memory of one student's sandbox, all its processes together (where cgroups allow); each
-            process may map 2 GiB less, and at least 4 GiB (see sandbox.Limits.of_memory).
+            process may map 2 GiB less, and at least 4 GiB, so a greedy one gets a MemoryError first.
         processes: processes one student's sandbox may run at once.
         layout: how SUBMISSIONS is laid out: auto (detected), canvas, moodle, blackboard, brightspace,
             nbgrader or folders.
