@@ -46,9 +46,12 @@ SHARED_FIXTURES = {"built_book": "book", "site_url": "book", "edition": "book", 
 # The scopes that cost most, heaviest first (processor seconds of the whole suite run serially, counted in a
 # cgroup): they start first, so that the two workers end together instead of one waiting on the last heavy module.
 # xdist would otherwise start the scopes with the most tests first, and these have few.
-HEAVIEST = ("book", "tests/notebooks/test_nbgrader.py", "hostile_class", "tests/grader/test_batch.py",
-            "graded_layouts", "tests/grader/test_attacks_between_students.py", "tests/grader/test_warm_sandbox.py",
-            "tests/edition/test_colab_run.py", "tests/lms/test_lms_gradescope.py", "tests/grader/test_names.py")
+HEAVIEST = ("book", "tests/grader/test_batch.py", "hostile_class", "tests/notebooks/test_nbgrader.py",
+            "tests/grader/test_attacks_between_students.py", "graded_layouts", "tests/grader/test_warm_sandbox.py",
+            "tests/notebooks/test_kernel_zygote.py", "tests/lms/test_lms_gradescope.py",
+            "tests/feedback/test_pages_in_browser.py", "tests/grader/test_attacks_warm.py",
+            "tests/experiments/test_study_in_a_kernel.py", "tests/grader/test_boundary.py",
+            "tests/grader/test_attacks_nonroot.py", "tests/edition/test_colab_run.py", "tests/grader/test_names.py")
 
 
 def group_of(nodeid: str) -> str:
