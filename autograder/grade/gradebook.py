@@ -8,6 +8,7 @@ empty one nbgrader made before (see `gradebook_template`), which spares nbgrader
 ``alembic`` subprocess.
 """
 import os
+import threading
 import warnings
 from pathlib import Path
 
@@ -15,6 +16,10 @@ from autograder.exercises import ASSIGNMENT, EXERCISES
 from autograder.tools import put_scripts_on_path
 
 from .gradebook_template import start_from_template
+
+# One recording at a time in a process: the filter that silences nbgrader's notes is the process's, and a batch
+# that left catch_warnings while another's recording ran would restore it under that one.
+RECORDING = threading.Lock()
 
 
 def create_gradebook(path: Path, max_scores: dict) -> None:
@@ -29,7 +34,7 @@ def record_scores(path: Path, max_scores: dict, records: list) -> None:
     put_scripts_on_path()
     if not os.path.lexists(path):
         start_from_template(Path(path))
-    with warnings.catch_warnings(), Gradebook(f"sqlite:///{Path(path).resolve()}") as gradebook:
+    with RECORDING, warnings.catch_warnings(), Gradebook(f"sqlite:///{Path(path).resolve()}") as gradebook:
         warnings.simplefilter("ignore")  # SQLAlchemy's autoflush notes inside nbgrader's own add_submission
         gradebook.update_or_create_assignment(ASSIGNMENT)
         for exercise in EXERCISES:
